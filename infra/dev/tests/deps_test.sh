@@ -1,0 +1,188 @@
+#!/usr/bin/env bash
+# Self-test of infra/dev/deps: a throwaway dir (mktemp), profile test, ports 54340-54342.
+# up -> checks (status, PostgreSQL roles, AppRole policy, Redis auth) -> second up is a
+# no-op -> down leaves no process behind -> down --purge. Last line: "N passed, N failed".
+set -euo pipefail
+
+REPO_ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../../.." && pwd)
+DEPS="$REPO_ROOT/infra/dev/deps"
+# deps prints progress on stderr: keep it in order with our own lines.
+deps() { "$DEPS" "$@" 2>&1; }
+export TP_PORT_BASE=54340
+PORTS=(54340 54341 54342)
+# OpenBao's dev server also opens its cluster listener on its port + 1.
+ALL_PORTS=("${PORTS[@]}" 54343)
+TP_DEV_DIR=$(mktemp -d "${TMPDIR:-/tmp}/tp-deps-test.XXXXXX")
+export TP_DEV_DIR
+
+PASSED=0
+FAILED=0
+ok() { PASSED=$((PASSED + 1)); printf 'ok     %s\n' "$1"; }
+nok() { FAILED=$((FAILED + 1)); printf 'FAILED %s\n' "$1"; }
+# check DESCRIPTION COMMAND...: one test per call.
+check() {
+  local desc=$1
+  shift
+  if "$@"; then ok "$desc"; else nok "$desc"; fi
+}
+eq() { [[ $1 == "$2" ]] || { printf '       expected [%s], got [%s]\n' "$2" "$1"; return 1; }; }
+summary() { printf '%d passed, %d failed\n' "$PASSED" "$FAILED"; }
+now_ms() { date +%s%3N; }
+
+pid_alive() {
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  stat=${stat##*) }
+  [[ ${stat%% *} != Z ]]
+}
+listening() { [[ -n $(ss -Hltn "sport = :$1" 2>/dev/null) ]]; }
+read_pids() {
+  PG_PID=$(head -n1 "$TP_DEV_DIR/pg/postmaster.pid" 2>/dev/null || true)
+  REDIS_PID=$(cat "$TP_DEV_DIR/redis.pid" 2>/dev/null || true)
+  BAO_PID=$(cat "$TP_DEV_DIR/bao.pid" 2>/dev/null || true)
+}
+
+# Whatever happens, stop what this test started (by its own pids) and remove the dir.
+cleanup() {
+  set +e
+  if [[ -d $TP_DEV_DIR ]]; then
+    read_pids
+    "$DEPS" down --purge --profile test >/dev/null 2>&1
+    for p in $BAO_PID $REDIS_PID $PG_PID; do
+      if pid_alive "$p"; then kill -KILL "$p" 2>/dev/null; fi
+    done
+    rm -rf -- "$TP_DEV_DIR"
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+for p in "${ALL_PORTS[@]}"; do
+  if listening "$p"; then
+    nok "port $p is free before the test (something else listens there)"
+    summary
+    exit 1
+  fi
+done
+
+# ------------------------------------------------------------------ up (cold)
+t0=$(now_ms)
+if deps up --profile test; then ok "deps up --profile test ($(($(now_ms) - t0)) ms)"; else
+  nok "deps up --profile test"
+  summary
+  exit 1
+fi
+ENV_FILE=$("$DEPS" env --profile test)
+check "deps env prints <dir>/env" eq "$ENV_FILE" "$TP_DEV_DIR/env"
+check "env file is 0600" eq "$(stat -c %a "$ENV_FILE")" 600
+check "secrets file is 0600" eq "$(stat -c %a "$TP_DEV_DIR/secrets")" 600
+set -a
+# shellcheck disable=SC1090
+. "$ENV_FILE"
+set +a
+status_rc=0
+status_out=$(deps status --profile test) || status_rc=$?
+printf '%s\n' "$status_out"
+check "status exits 0 after up" eq "$status_rc" 0
+check "status shows 3 components running" eq "$(grep -c ' running ' <<<"$status_out")" 3
+for p in "${PORTS[@]}"; do
+  check "port $p listens on 127.0.0.1 only" \
+    eq "$(ss -Hltn "sport = :$p" | awk '{print $4}' | sort -u)" "127.0.0.1:$p"
+done
+
+# ------------------------------------------------------------------ PostgreSQL
+psql_at() { # URL SQL
+  "$TP_PG_BIN/psql" -X -A -t -q -v ON_ERROR_STOP=1 "$1" -c "$2" 2>&1
+}
+check "all 7 roles exist (admin login over TCP with password)" \
+  eq "$(psql_at "$TP_DATABASE_ADMIN_URL" "SELECT count(*) FROM pg_roles WHERE rolname IN
+      ('tp_migrator','tp_identity','tp_scheduling','tp_records','tp_messaging','tp_consent','tp_audit')")" 7
+check "tp_records: not superuser, not bypassrls, noinherit, nocreatedb, nocreaterole" \
+  eq "$(psql_at "$TP_DATABASE_ADMIN_URL" "SELECT rolsuper, rolbypassrls, rolinherit, rolcreatedb, rolcreaterole, rolcanlogin
+      FROM pg_roles WHERE rolname = 'tp_records'")" "f|f|f|f|f|t"
+check "tp_migrator: createdb, not superuser/bypassrls, owns telehealth" \
+  eq "$(psql_at "$TP_DATABASE_ADMIN_URL" "SELECT r.rolsuper, r.rolbypassrls, r.rolcreatedb, r.rolcreaterole, d.datname
+      FROM pg_database d JOIN pg_roles r ON r.oid = d.datdba WHERE d.datname = 'telehealth'")" "f|f|t|f|telehealth"
+check "btree_gist and pgcrypto in telehealth" \
+  eq "$(psql_at "$TP_DATABASE_MIGRATOR_URL" "SELECT string_agg(extname, ',' ORDER BY extname) FROM pg_extension
+      WHERE extname IN ('btree_gist','pgcrypto')")" "btree_gist,pgcrypto"
+check "tp_records logs in with its URL" eq "$(psql_at "$TP_DATABASE_URL_RECORDS" "SELECT current_user")" tp_records
+bad_url="postgres://tp_records:wrong@${TP_DATABASE_URL_RECORDS#*@}"
+wrong_password_rejected() { ! "$TP_PG_BIN/psql" -X -q "$bad_url" -c "SELECT 1" >/dev/null 2>&1; }
+check "a wrong password is rejected over TCP" wrong_password_rejected
+check "test profile: fsync off, max_connections 300" \
+  eq "$(psql_at "$TP_DATABASE_ADMIN_URL" "SELECT current_setting('fsync') || ',' || current_setting('max_connections')")" "off,300"
+
+# ------------------------------------------------------------------ OpenBao
+vault_code() { # METHOD PATH TOKEN [JSON] -> HTTP status
+  curl -s -o /dev/null -w '%{http_code}' -X "$1" -H "X-Vault-Token: $3" \
+    ${4:+--data-binary "$4"} "$TP_VAULT_ADDR/v1/$2"
+}
+approle_login() { # SVC -> client token
+  local rid sid body re='"client_token": *"([^"]+)"'
+  rid=TP_VAULT_ROLE_ID_$1
+  sid=TP_VAULT_SECRET_ID_$1
+  body=$(printf '{"role_id":"%s","secret_id":"%s"}' "${!rid}" "${!sid}" |
+    curl -s -X POST --data-binary @- "$TP_VAULT_ADDR/v1/auth/approle/login")
+  [[ $body =~ $re ]] && printf '%s' "${BASH_REMATCH[1]}"
+}
+REC_TOKEN=$(approle_login RECORDS || true)
+check "AppRole login with the records role_id/secret_id" test -n "$REC_TOKEN"
+ID_TOKEN=$(approle_login IDENTITY || true)
+check "AppRole login with the identity role_id/secret_id" test -n "$ID_TOKEN"
+is_2xx() { [[ $1 == 2?? ]] || { printf '       expected 2xx, got [%s]\n' "$1"; return 1; }; }
+check "identity creates transit key tenant-x" \
+  is_2xx "$(vault_code POST transit/keys/tenant-x "$ID_TOKEN" '{"type":"aes256-gcm96"}')"
+check "records encrypts with tenant-x" \
+  eq "$(vault_code POST transit/encrypt/tenant-x "$REC_TOKEN" '{"plaintext":"aGVsbG8="}')" 200
+check "records gets 403 deleting transit/keys/tenant-x" \
+  eq "$(vault_code DELETE transit/keys/tenant-x "$REC_TOKEN")" 403
+check "records gets 403 creating a tenant key" \
+  eq "$(vault_code POST transit/keys/tenant-y "$REC_TOKEN" '{}')" 403
+check "records gets 403 on identity's KV" \
+  eq "$(vault_code GET secret/data/identity/x "$REC_TOKEN")" 403
+
+# ------------------------------------------------------------------ Redis
+REDIS_PW=${TP_REDIS_URL#redis://:}
+REDIS_PW=${REDIS_PW%%@*}
+check "redis PING with the password" \
+  eq "$(REDISCLI_AUTH=$REDIS_PW redis-cli -h 127.0.0.1 -p 54341 ping 2>&1)" PONG
+redis_noauth() { [[ $(redis-cli -h 127.0.0.1 -p 54341 ping 2>&1) == NOAUTH* ]]; }
+check "redis refuses without the password" redis_noauth
+
+# ------------------------------------------------------------------ second up is a no-op
+read_pids
+before="$PG_PID $REDIS_PID $BAO_PID"
+cp -p "$ENV_FILE" "$TP_DEV_DIR/env.before"
+mtime_before=$(stat -c %y "$ENV_FILE")
+t0=$(now_ms)
+check "second deps up succeeds" deps up --profile test
+warm_ms=$(($(now_ms) - t0))
+read_pids
+check "second up keeps the same pids (pg redis bao: $before) in $warm_ms ms" eq "$PG_PID $REDIS_PID $BAO_PID" "$before"
+check "second up leaves the env file byte-for-byte" cmp -s "$ENV_FILE" "$TP_DEV_DIR/env.before"
+check "second up leaves the env file mtime" eq "$(stat -c %y "$ENV_FILE")" "$mtime_before"
+
+# ------------------------------------------------------------------ down
+t0=$(now_ms)
+check "deps down --profile test" deps down --profile test
+down_ms=$(($(now_ms) - t0))
+pid_gone() { ! pid_alive "$1"; }
+not_listening() { ! listening "$1"; }
+status_fails() { ! deps status --profile test >/dev/null; }
+second_down_noop() {
+  local out
+  out=$(deps down --profile test) || return 1
+  printf '%s\n' "$out"
+  [[ $out == *"not running"* ]]
+}
+purge_removes_dir() { deps down --purge --profile test && [[ ! -e $TP_DEV_DIR ]]; }
+for p in $before; do check "pid $p is gone after down ($down_ms ms)" pid_gone "$p"; done
+for p in "${ALL_PORTS[@]}"; do check "nothing listens on $p after down" not_listening "$p"; done
+check "status exits 1 after down" status_fails
+check "data dir kept after down" test -f "$TP_DEV_DIR/pg/PG_VERSION"
+check "down again is a no-op saying not running" second_down_noop
+check "down --purge removes the dir" purge_removes_dir
+
+summary
+((FAILED == 0))
