@@ -1,0 +1,62 @@
+# The commands people type. `just` alone lists them.
+
+set shell := ["bash", "-euo", "pipefail", "-c"]
+
+services := "identity scheduling records messaging consent audit gateway"
+
+# List the recipes
+default:
+    @just --list
+
+# Start the whole platform with demo data (dependencies, migrations, seed, every service); Ctrl-C stops it
+run:
+    infra/dev/run-all
+
+# Run every test with throwaway dependencies (what CI runs)
+test:
+    infra/dev/test-all
+
+# Start PostgreSQL, Redis and OpenBao for a profile (run or test), installing what is missing
+deps-up profile="run":
+    infra/dev/deps up --profile {{profile}}
+
+# Stop a profile's dependencies (its data stays in .dev/<profile>; add --purge to delete it)
+deps-down profile="run" *flags="":
+    infra/dev/deps down --profile {{profile}} {{flags}}
+
+# Show whether a profile's dependencies are running
+deps-status profile="run":
+    infra/dev/deps status --profile {{profile}}
+
+# Apply every service's pending migrations (as the migrator role) to a profile's database
+migrate profile="run":
+    cargo build --quiet --bins
+    for s in {{services}}; do infra/dev/with-service-env {{profile}} "$s" "target/debug/tp-$s" migrate; done
+
+# Create the demo data in a running profile (idempotent)
+seed profile="run":
+    cargo build --quiet --bin telehealthctl
+    infra/dev/with-service-env {{profile}} ctl target/debug/telehealthctl seed
+
+# Format all Rust code
+fmt:
+    cargo fmt --all
+
+# Check formatting, clippy (warnings are errors) and the domain layering rule
+lint: check-layering
+    cargo fmt --all -- --check
+    cargo clippy --workspace --all-targets -- -D warnings
+
+# Domain modules must not import web, ORM or GraphQL types (STYLE.md section B)
+check-layering:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    if grep -rnE 'axum|sea_orm|async_graphql' services/*/src/domain 2>/dev/null; then
+        echo "check-layering: domain code imports an adapter crate (above)"; exit 1
+    fi
+    echo "check-layering: ok"
+
+# Benchmarks: criterion micro-benchmarks of the hot paths (needs the test profile for the Vault comparison)
+bench:
+    infra/dev/deps up --profile test
+    cargo bench -p tp-crypto --bench envelope

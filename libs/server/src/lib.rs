@@ -1,0 +1,17 @@
+//! The runtime every service shares, so that a service crate is only its routes, domain and
+//! migrations: connecting to dependencies ([`Deps`]), `/healthz` and `/readyz`, the common
+//! HTTP layers (request id, tracing without headers, timeout), binding and graceful shutdown
+//! ([`Server`]), and the `serve | migrate` command line of every service binary ([`run`]).
+//!
+//! Deliberately absent: authentication and authorization (libs/auth, libs/authz) and any
+//! domain logic.
+
+mod cli;
+mod deps;
+mod health;
+mod serve;
+
+pub use cli::{ServiceApp, build, router, run};
+pub use deps::{Deps, StartupError};
+pub use health::health_router;
+pub use serve::{Server, with_common_layers};

@@ -1,0 +1,22 @@
+//! Test harness for integration tests against the real dependencies of the test profile:
+//! a fresh PostgreSQL database per test cloned from a migrated template ([`db`]), Vault
+//! handles and a throwaway OpenBao server ([`vault`]), and a real service on port 0 ([`app`]).
+//!
+//! Every test binary calls [`init`] first (idempotent) so TLS-using clients have a crypto
+//! provider, and sets `TEST_LOG=1` to see logs.
+
+pub mod app;
+pub mod db;
+pub mod env;
+pub mod vault;
+
+pub use env::TestEnv;
+
+/// Per-process set-up shared by all test binaries: the rustls provider (reqwest and redis are
+/// built without a default one) and, with `TEST_LOG=1`, readable logs.
+pub fn init() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+}

@@ -1,0 +1,155 @@
+//! Transit engine operations on [`Vault`]: key lifecycle (create, rotate, delete), encrypt and
+//! decrypt, data keys for envelope encryption, and signatures.
+//!
+//! Plaintext and key material handed back are `Zeroizing`, and the base64 strings they
+//! arrive in are wiped after decoding. What this cannot wipe are the copies inside the HTTP
+//! stack (request and response buffers); keeping Vault on loopback or TLS is the mitigation.
+//! Envelope formats and caching are not here: see `tp-crypto`.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use vaultrs::api::transit::KeyType;
+use vaultrs::api::transit::requests::{
+    CreateKeyRequest, DataKeyType, GenerateDataKeyRequest, UpdateKeyConfigurationRequest, VerifySignedDataRequest,
+};
+use zeroize::{Zeroize as _, Zeroizing};
+
+use crate::client::Vault;
+use crate::error::VaultError;
+
+/// A fresh 256-bit data key: the plaintext to encrypt with locally, and the same key
+/// wrapped by the transit key (`vault:vN:...`), which is safe to store next to the data.
+pub struct DataKey {
+    pub plaintext: Zeroizing<[u8; 32]>,
+    pub wrapped: String,
+}
+
+impl std::fmt::Debug for DataKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DataKey").field("plaintext", &"<redacted>").field("wrapped", &self.wrapped).finish()
+    }
+}
+
+/// Asymmetric key types for [`Vault::create_signing_key`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SigningKeyType {
+    EcdsaP256,
+    Ed25519,
+}
+
+impl Vault {
+    /// Creates an `aes256-gcm96` transit key. Idempotent: an existing key is left as is.
+    pub async fn create_key(&self, name: &str) -> Result<(), VaultError> {
+        self.create_transit_key(name, KeyType::Aes256Gcm96).await
+    }
+
+    /// Creates an asymmetric signing key. Idempotent like [`Vault::create_key`].
+    pub async fn create_signing_key(&self, name: &str, key_type: SigningKeyType) -> Result<(), VaultError> {
+        let key_type = match key_type {
+            SigningKeyType::EcdsaP256 => KeyType::EcdsaP256,
+            SigningKeyType::Ed25519 => KeyType::Ed25519,
+        };
+        self.create_transit_key(name, key_type).await
+    }
+
+    async fn create_transit_key(&self, name: &str, key_type: KeyType) -> Result<(), VaultError> {
+        let client = self.client();
+        let mount = &self.inner.transit_mount;
+        let mut opts = CreateKeyRequest::builder();
+        opts.key_type(key_type);
+        match vaultrs::transit::key::create(&*client, mount, name, Some(&mut opts)).await {
+            Ok(()) => Ok(()),
+            // Writing an existing key is an *update* to Vault; policies that grant only
+            // `create` (audit's own keys) refuse it. The key being there is success.
+            Err(err) => match VaultError::from(err) {
+                VaultError::Denied(cause) => match vaultrs::transit::key::read(&*client, mount, name).await {
+                    Ok(_) => Ok(()),
+                    Err(_) => Err(VaultError::Denied(cause)),
+                },
+                other => Err(other),
+            },
+        }
+    }
+
+    /// Adds a new key version; new encryptions use it, old ciphertexts stay decryptable.
+    pub async fn rotate_key(&self, name: &str) -> Result<(), VaultError> {
+        Ok(vaultrs::transit::key::rotate(&*self.client(), &self.inner.transit_mount, name).await?)
+    }
+
+    /// Deletes a transit key for good: everything encrypted under it (data keys included)
+    /// becomes unreadable. This is how a tenant is crypto-shredded. Transit refuses to delete
+    /// a key unless `deletion_allowed` is set, so this sets it first.
+    pub async fn delete_key(&self, name: &str) -> Result<(), VaultError> {
+        let client = self.client();
+        let mount = &self.inner.transit_mount;
+        let mut opts = UpdateKeyConfigurationRequest::builder();
+        opts.deletion_allowed(true);
+        vaultrs::transit::key::update(&*client, mount, name, Some(&mut opts)).await?;
+        Ok(vaultrs::transit::key::delete(&*client, mount, name).await?)
+    }
+
+    /// Encrypts with the transit key; returns `vault:vN:<base64>`.
+    pub async fn encrypt(&self, key: &str, plaintext: &[u8]) -> Result<String, VaultError> {
+        let input = Zeroizing::new(STANDARD.encode(plaintext));
+        let response =
+            vaultrs::transit::data::encrypt(&*self.client(), &self.inner.transit_mount, key, &input, None).await?;
+        Ok(response.ciphertext)
+    }
+
+    /// Decrypts a `vault:vN:...` ciphertext produced under `key`.
+    pub async fn decrypt(&self, key: &str, ciphertext: &str) -> Result<Zeroizing<Vec<u8>>, VaultError> {
+        let response =
+            vaultrs::transit::data::decrypt(&*self.client(), &self.inner.transit_mount, key, ciphertext, None).await?;
+        decode_secret(response.plaintext)
+    }
+
+    /// A new 256-bit data key under `key` (transit `datakey/plaintext`).
+    pub async fn generate_data_key(&self, key: &str) -> Result<DataKey, VaultError> {
+        let mut opts = GenerateDataKeyRequest::builder();
+        opts.bits(256u16);
+        let response = vaultrs::transit::generate::data_key(
+            &*self.client(),
+            &self.inner.transit_mount,
+            key,
+            DataKeyType::Plaintext,
+            Some(&mut opts),
+        )
+        .await?;
+        let encoded = response.plaintext.ok_or_else(|| VaultError::internal("datakey response has no plaintext"))?;
+        let decoded = decode_secret(encoded)?;
+        if decoded.len() != 32 {
+            return Err(VaultError::internal("datakey is not 256 bits"));
+        }
+        let mut plaintext = Zeroizing::new([0u8; 32]);
+        plaintext.copy_from_slice(&decoded);
+        Ok(DataKey { plaintext, wrapped: response.ciphertext })
+    }
+
+    /// Signs `data` with an asymmetric transit key; returns `vault:vN:<signature>`.
+    pub async fn sign(&self, key: &str, data: &[u8]) -> Result<String, VaultError> {
+        let input = STANDARD.encode(data);
+        let response =
+            vaultrs::transit::data::sign(&*self.client(), &self.inner.transit_mount, key, &input, None).await?;
+        Ok(response.signature)
+    }
+
+    /// Whether `signature` (as returned by [`Vault::sign`]) is valid for `data` under `key`.
+    /// A malformed signature is `Rejected`, not `false`.
+    pub async fn verify(&self, key: &str, data: &[u8], signature: &str) -> Result<bool, VaultError> {
+        let input = STANDARD.encode(data);
+        let mut opts = VerifySignedDataRequest::builder();
+        opts.signature(signature);
+        let response =
+            vaultrs::transit::data::verify(&*self.client(), &self.inner.transit_mount, key, &input, Some(&mut opts))
+                .await?;
+        Ok(response.valid)
+    }
+}
+
+/// Decodes base64 secret material, wiping the encoded form.
+fn decode_secret(encoded: String) -> Result<Zeroizing<Vec<u8>>, VaultError> {
+    let mut encoded = encoded;
+    let decoded = STANDARD.decode(encoded.as_bytes()).map(Zeroizing::new);
+    encoded.zeroize();
+    decoded.map_err(|_| VaultError::internal("vault returned invalid base64"))
+}

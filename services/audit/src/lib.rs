@@ -1,0 +1,22 @@
+//! The audit service: the audit read API, the hash-chain sealer and its verification.
+//!
+//! So far it serves `/healthz` and `/readyz` only; its domain arrives with its own issue.
+//! [`Audit`] plugs it into the shared runtime (`tp_server`), which binds, layers and serves.
+
+pub mod migration;
+
+use axum::Router;
+use tp_ids::Service;
+use tp_server::{Deps, ServiceApp};
+
+/// The audit service as the shared runtime sees it.
+pub struct Audit;
+
+impl ServiceApp for Audit {
+    const SERVICE: Service = Service::Audit;
+    type Migrator = migration::Migrator;
+
+    fn routes(_deps: Deps) -> Router {
+        Router::new()
+    }
+}

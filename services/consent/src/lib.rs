@@ -1,0 +1,22 @@
+//! The consent service: consent documents, e-signatures, disclosure authorizations and the disclosure decision API.
+//!
+//! So far it serves `/healthz` and `/readyz` only; its domain arrives with its own issue.
+//! [`Consent`] plugs it into the shared runtime (`tp_server`), which binds, layers and serves.
+
+pub mod migration;
+
+use axum::Router;
+use tp_ids::Service;
+use tp_server::{Deps, ServiceApp};
+
+/// The consent service as the shared runtime sees it.
+pub struct Consent;
+
+impl ServiceApp for Consent {
+    const SERVICE: Service = Service::Consent;
+    type Migrator = migration::Migrator;
+
+    fn routes(_deps: Deps) -> Router {
+        Router::new()
+    }
+}

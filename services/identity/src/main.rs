@@ -1,0 +1,6 @@
+//! `tp-identity [serve|migrate]`: settings from `APP__*` variables; see `tp_server::run`.
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    tp_server::run::<tp_identity::Identity>(env!("CARGO_PKG_VERSION")).await
+}

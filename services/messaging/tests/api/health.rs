@@ -1,0 +1,7 @@
+use tp_messaging::Messaging;
+use tp_testkit::app::spawn_app;
+
+#[tokio::test]
+async fn healthz_and_readyz_answer_with_every_dependency_up() {
+    spawn_app::<Messaging>().await.assert_ready(&["postgres", "redis", "vault"]).await;
+}

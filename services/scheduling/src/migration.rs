@@ -1,0 +1,21 @@
+//! The scheduling schema's migrations, applied by `tp-scheduling migrate` as the migrator role.
+//! Never edit an applied migration: add a new one.
+
+use sea_orm_migration::{MigrationTrait, MigratorTrait};
+use tp_db::migration::CreateServiceSchema;
+use tp_db::sea_orm::DynIden;
+use tp_db::sea_orm::sea_query::Alias;
+use tp_ids::Service;
+
+pub struct Migrator;
+
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(CreateServiceSchema(Service::Scheduling))]
+    }
+
+    /// All schemas share one database, so each service keeps its own migration table.
+    fn migration_table_name() -> DynIden {
+        Alias::new("scheduling_migrations").into()
+    }
+}
