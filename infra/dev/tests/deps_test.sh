@@ -141,6 +141,23 @@ check "records gets 403 creating a tenant key" \
   eq "$(vault_code POST transit/keys/tenant-y "$REC_TOKEN" '{}')" 403
 check "records gets 403 on identity's KV" \
   eq "$(vault_code GET secret/data/identity/x "$REC_TOKEN")" 403
+GW_TOKEN=$(approle_login GATEWAY || true)
+CTL_TOKEN=$(approle_login CTL || true)
+AUDIT_TOKEN=$(approle_login AUDIT || true)
+check "the gateway never holds a tenant data key (403 on datakey)" \
+  eq "$(vault_code POST transit/datakey/plaintext/tenant-x "$GW_TOKEN" '{}')" 403
+check "the operator CLI cannot decrypt with a tenant key (403 on decrypt)" \
+  eq "$(vault_code POST transit/decrypt/tenant-x "$CTL_TOKEN" '{"ciphertext":"vault:v1:AAAA"}')" 403
+check "audit creates its own signing key" \
+  is_2xx "$(vault_code POST transit/keys/audit-checkpoints "$AUDIT_TOKEN" '{"type":"ed25519"}')"
+check "audit cannot trim its signing key's history" \
+  eq "$(vault_code POST transit/keys/audit-checkpoints/trim "$AUDIT_TOKEN" '{"min_available_version":1}')" 403
+check "audit gets 403 creating any other key" \
+  eq "$(vault_code POST transit/keys/audit-other "$AUDIT_TOKEN" '{}')" 403
+check "the operator CLI crypto-shreds a tenant key" \
+  is_2xx "$(vault_code POST transit/keys/tenant-x/config "$CTL_TOKEN" '{"deletion_allowed":true}')"
+check "...and the key is gone after delete" \
+  is_2xx "$(vault_code DELETE transit/keys/tenant-x "$CTL_TOKEN")"
 
 # ------------------------------------------------------------------ Redis
 REDIS_PW=${TP_REDIS_URL#redis://:}

@@ -1,43 +1,11 @@
-# Policy tp-consent for AppRole role tp-consent; loaded by infra/dev/deps (docs/dev-environment.md).
-# Why: consent stores PHI encrypted per tenant: it uses (never manages) the tenant's transit
-# key for data keys, encrypt/decrypt and rewrap, and reads only its own KV subtree.
-# Least privilege: anything not listed here is denied (403).
+# Policy tp-consent: the consent service's own rights, on top of tp-base and tp-tenant-data.
+# Why: consent stores PHI encrypted per tenant through tp-tenant-data; beyond that it only has
+# its own KV subtree.
 
-# --- Tenant keys: read metadata only (latest version, for rewrap); never manage them ---
-path "transit/keys/tenant-*" {
-  capabilities = ["read"]
-}
-
-# --- Tenant data keys (envelope encryption of PHI; one transit key per tenant) ---
-# Key material never leaves transit: data keys, encrypt/decrypt and rewrap under it.
-path "transit/datakey/plaintext/tenant-*" {
-  capabilities = ["update"]
-}
-path "transit/datakey/wrapped/tenant-*" {
-  capabilities = ["update"]
-}
-path "transit/encrypt/tenant-*" {
-  capabilities = ["update"]
-}
-path "transit/decrypt/tenant-*" {
-  capabilities = ["update"]
-}
-path "transit/rewrap/tenant-*" {
-  capabilities = ["update"]
-}
-
-# --- Own KV v2 subtree only (secret/ is the dev server's KV v2 mount) ---
+# Its own KV v2 subtree (secret/ is the KV v2 mount), no other service's.
 path "secret/data/consent/*" {
   capabilities = ["create", "read", "update", "delete", "list"]
 }
 path "secret/metadata/consent/*" {
   capabilities = ["create", "read", "update", "delete", "list"]
-}
-
-# --- Own token upkeep ---
-path "auth/token/renew-self" {
-  capabilities = ["update"]
-}
-path "auth/token/lookup-self" {
-  capabilities = ["read"]
 }

@@ -1,55 +1,13 @@
-# Policy tp-identity for AppRole role tp-identity; loaded by infra/dev/deps (docs/dev-environment.md).
-# Why: identity owns tenants and accounts, so it creates, rotates and destroys the per-tenant
-# transit keys (tenant-*) and signs tokens with its own transit signing keys (identity-*).
-# Least privilege: anything not listed here is denied (403).
+# Policy tp-identity: the identity service's own rights, on top of tp-base and tp-tenant-data.
+# Why: identity owns tenants and signs tokens.
 
-# --- Tenant keys: this service also administers them (create, rotate, configure,
-# crypto-shred by delete). Note the glob also matches sub-paths such as .../trim.
+# Administers tenants, so it creates, rotates and destroys their transit keys: deleting a
+# tenant key crypto-shreds the tenant (offboarding). The glob also matches sub-paths.
 path "transit/keys/tenant-*" {
   capabilities = ["create", "read", "update", "delete"]
 }
-path "transit/keys/tenant-*/rotate" {
-  capabilities = ["update"]
-}
-path "transit/keys/tenant-*/config" {
-  capabilities = ["update"]
-}
 
-# --- Tenant data keys (envelope encryption of PHI; one transit key per tenant) ---
-# Key material never leaves transit: data keys, encrypt/decrypt and rewrap under it.
-path "transit/datakey/plaintext/tenant-*" {
-  capabilities = ["update"]
-}
-path "transit/datakey/wrapped/tenant-*" {
-  capabilities = ["update"]
-}
-path "transit/encrypt/tenant-*" {
-  capabilities = ["update"]
-}
-path "transit/decrypt/tenant-*" {
-  capabilities = ["update"]
-}
-path "transit/rewrap/tenant-*" {
-  capabilities = ["update"]
-}
-
-# --- Own KV v2 subtree only (secret/ is the dev server's KV v2 mount) ---
-path "secret/data/identity/*" {
-  capabilities = ["create", "read", "update", "delete", "list"]
-}
-path "secret/metadata/identity/*" {
-  capabilities = ["create", "read", "update", "delete", "list"]
-}
-
-# --- Own token upkeep ---
-path "auth/token/renew-self" {
-  capabilities = ["update"]
-}
-path "auth/token/lookup-self" {
-  capabilities = ["read"]
-}
-
-# --- Token signing keys (identity-*) ---
+# Token signing keys (identity-*): private keys never leave transit; JWKS reads public keys.
 path "transit/keys/identity-*" {
   capabilities = ["create", "read", "update"]
 }
@@ -58,4 +16,12 @@ path "transit/sign/identity-*" {
 }
 path "transit/verify/identity-*" {
   capabilities = ["update"]
+}
+
+# Its own KV v2 subtree (secret/ is the KV v2 mount), no other service's.
+path "secret/data/identity/*" {
+  capabilities = ["create", "read", "update", "delete", "list"]
+}
+path "secret/metadata/identity/*" {
+  capabilities = ["create", "read", "update", "delete", "list"]
 }
