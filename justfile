@@ -2,7 +2,8 @@
 
 set shell := ["bash", "-euo", "pipefail", "-c"]
 
-services := "identity scheduling records messaging consent audit gateway"
+# Services that own a database schema (the gateway owns none).
+schema_services := "identity scheduling records messaging consent audit"
 
 # List the recipes
 default:
@@ -31,7 +32,9 @@ deps-status profile="run":
 # Apply every service's pending migrations (as the migrator role) to a profile's database
 migrate profile="run":
     cargo build --quiet --bins
-    for s in {{services}}; do infra/dev/with-service-env {{profile}} "$s" "target/debug/tp-$s" migrate; done
+    for s in {{schema_services}}; do \
+        APP__TELEMETRY__LOG_FORMAT=pretty infra/dev/with-service-env {{profile}} "$s" "target/debug/tp-$s" migrate; \
+    done
 
 # Create the demo data in a running profile (idempotent)
 seed profile="run":

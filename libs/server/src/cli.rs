@@ -92,6 +92,10 @@ async fn serve<A: ServiceApp>(settings: &Settings) -> Result<(), StartupError> {
 }
 
 async fn migrate<A: ServiceApp>(settings: &Settings) -> Result<(), StartupError> {
+    if A::Migrator::migrations().is_empty() {
+        tracing::info!("{} owns no schema; nothing to migrate", A::SERVICE);
+        return Ok(());
+    }
     let url = settings.database.as_ref().and_then(|d| d.migrator_url.as_ref()).ok_or_else(|| {
         StartupError::Config("`migrate` needs database.migrator_url (APP__DATABASE__MIGRATOR_URL)".into())
     })?;
