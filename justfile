@@ -41,6 +41,14 @@ seed profile="run":
     cargo build --quiet --bin telehealthctl
     infra/dev/with-service-env {{profile}} ctl target/debug/telehealthctl seed
 
+# Type-check every crate and target, fast (no codegen)
+check:
+    cargo check --workspace --all-targets
+
+# Run the end-to-end tests in e2e/ (each brings up what it needs, then removes it)
+e2e:
+    for t in e2e/*.sh; do "$t"; done
+
 # Format all Rust code
 fmt:
     cargo fmt --all

@@ -15,7 +15,8 @@ use crate::{DbError, PoolOptions, connect};
 /// Creates `service`'s schema, lets its role use it (DML only, on tables created later by the
 /// migrator too), and installs the `set_updated_at()` trigger function in it.
 pub async fn create_service_schema(manager: &SchemaManager<'_>, service: Service) -> Result<(), DbErr> {
-    let (schema, role) = (service.name(), service.db_role());
+    let schema = service.name();
+    let role = service.db_role().ok_or_else(|| DbErr::Custom(format!("{service} owns no schema")))?;
     let sql = format!(
         r#"
         create schema if not exists {schema};

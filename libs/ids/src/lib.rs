@@ -138,17 +138,17 @@ impl Service {
         }
     }
 
-    /// The PostgreSQL role the service connects as (never an owner, never BYPASSRLS).
-    pub const fn db_role(self) -> &'static str {
+    /// The PostgreSQL role the service connects as (never an owner, never BYPASSRLS), for
+    /// the services in [`Service::WITH_SCHEMA`]; the gateway and the CLI have none.
+    pub const fn db_role(self) -> Option<&'static str> {
         match self {
-            Service::Gateway => "tp_gateway",
-            Service::Identity => "tp_identity",
-            Service::Scheduling => "tp_scheduling",
-            Service::Records => "tp_records",
-            Service::Messaging => "tp_messaging",
-            Service::Consent => "tp_consent",
-            Service::Audit => "tp_audit",
-            Service::Ctl => "tp_ctl",
+            Service::Identity => Some("tp_identity"),
+            Service::Scheduling => Some("tp_scheduling"),
+            Service::Records => Some("tp_records"),
+            Service::Messaging => Some("tp_messaging"),
+            Service::Consent => Some("tp_consent"),
+            Service::Audit => Some("tp_audit"),
+            Service::Gateway | Service::Ctl => None,
         }
     }
 
@@ -187,6 +187,13 @@ mod tests {
     fn parse_error_does_not_echo_the_input() {
         let err = TenantId::parse("<script>alert(1)</script>").unwrap_err();
         assert_eq!(err.to_string(), "invalid tenant id");
+    }
+
+    #[test]
+    fn exactly_the_services_with_a_schema_have_a_database_role() {
+        for service in Service::ALL {
+            assert_eq!(service.db_role().is_some(), Service::WITH_SCHEMA.contains(&service), "{service}");
+        }
     }
 
     #[test]

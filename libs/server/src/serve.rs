@@ -16,14 +16,13 @@ use crate::StartupError;
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Request ids (kept from the caller or generated, echoed in the response), a span per
-/// request that records method, route and request id but never headers (they carry tokens)
-/// nor the query string (it can carry PHI), and a timeout answering 503.
+/// request that records method, route template and request id but never headers (they carry
+/// tokens), the raw path or the query string (they can carry PHI), and a timeout answering 503.
 pub fn with_common_layers(router: Router, http: &HttpSettings) -> Router {
     let trace = TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
-        let route = req
-            .extensions()
-            .get::<axum::extract::MatchedPath>()
-            .map_or_else(|| req.uri().path().to_owned(), |p| p.as_str().to_owned());
+        // The route template (`/charts/{id}`), never the raw path: a path the router did not
+        // match is user input and could carry anything.
+        let route = req.extensions().get::<axum::extract::MatchedPath>().map_or("unmatched", |p| p.as_str());
         let request_id = req.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or_default();
         tracing::info_span!("request", method = %req.method(), route, request_id)
     });
