@@ -7,10 +7,16 @@
 //! (`IS_TEMPLATE`, no connections). Each test then gets `CREATE DATABASE t_<uuid> TEMPLATE
 //! ...` in tens of milliseconds, with the schemas, RLS policies and grants of the real
 //! migrations. Databases and templates are recorded in `testkit_databases` and dropped by a
-//! later run once they are an hour old, so a long-lived test profile does not fill up;
-//! `just test` discards the whole cluster anyway.
+//! later run once they are an hour old and unused, so a long-lived test profile does not
+//! fill up; `just test` discards the whole cluster anyway.
+//!
+//! All administration goes through one dedicated superuser connection ([`Admin`]): advisory
+//! locks belong to a session, so a pooled connection that might be swapped underneath would
+//! lose them silently. Values are bound as parameters; the identifiers that cannot be
+//! (database names in DDL) are generated here and checked against a strict pattern.
 
-use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+use sea_orm::DatabaseConnection;
+use sea_orm::sqlx::{self, Connection, PgConnection};
 use sea_orm_migration::MigratorTrait;
 use secrecy::SecretString;
 use sha2::{Digest, Sha256};
@@ -31,24 +37,21 @@ impl TestDb {
     pub async fn fresh<M: MigratorTrait>() -> TestDb {
         crate::init();
         let env = TestEnv::get();
-        let admin = admin_pool(env).await;
-        cleanup_stale_once(&admin).await;
+        let mut admin = Admin::connect(env).await;
+        cleanup_stale_once(&mut admin).await;
         let template = template_name::<M>();
         // Held while cloning too, so the stale-cleanup of another process cannot drop the
         // template between our existence check and our CREATE DATABASE.
-        exec(&admin, &format!("select pg_advisory_lock(hashtext('{template}'))")).await.expect("take template lock");
-        ensure_template::<M>(env, &admin, &template).await;
+        admin.lock(&template).await;
+        ensure_template::<M>(env, &mut admin, &template).await;
         let name = format!("t_{}", uuid::Uuid::new_v4().simple());
-        exec(&admin, &format!("create database {name} template {template} owner tp_migrator"))
+        // Registered first: a crash right after CREATE must not leak an unlisted database.
+        admin.register(&name).await;
+        admin
+            .ddl(&format!("create database {name} template {template} owner tp_migrator"))
             .await
             .expect("create test database from template");
-        exec(&admin, &format!("select pg_advisory_unlock(hashtext('{template}'))"))
-            .await
-            .expect("release template lock");
-        exec(&admin, &format!("insert into testkit_databases (name) values ('{name}') on conflict do nothing"))
-            .await
-            .expect("register test database");
-        admin.close().await.expect("close admin pool");
+        admin.unlock(&template).await;
         TestDb { name }
     }
 
@@ -87,15 +90,6 @@ impl TestDb {
     }
 }
 
-/// One connection: advisory locks are per session, so the lock and the work must share it.
-#[expect(clippy::expect_used, reason = "test set-up failures must stop the test with their cause")]
-async fn admin_pool(env: &TestEnv) -> DatabaseConnection {
-    let url = SecretString::from(env.admin_url().to_owned());
-    tp_db::connect(&url, &PoolOptions { max_connections: 1, ..PoolOptions::default() })
-        .await
-        .expect("connect to the test PostgreSQL as superuser; is `infra/dev/deps up --profile test` running?")
-}
-
 /// `tpl_<hash of the migrator, its migration names and this test binary>`.
 fn template_name<M: MigratorTrait>() -> String {
     let mut hasher = Sha256::new();
@@ -118,78 +112,141 @@ fn template_name<M: MigratorTrait>() -> String {
 
 /// Builds `template` with `M`'s migrations unless it exists. The caller holds its lock.
 #[expect(clippy::expect_used, reason = "test set-up failures must stop the test with their cause")]
-async fn ensure_template<M: MigratorTrait>(env: &TestEnv, admin: &DatabaseConnection, template: &str) {
-    let ready = admin
-        .query_one_raw(Statement::from_string(
-            admin.get_database_backend(),
-            format!("select 1 from pg_database where datname = '{template}' and datistemplate"),
-        ))
-        .await
-        .expect("look up template")
-        .is_some();
+async fn ensure_template<M: MigratorTrait>(env: &TestEnv, admin: &mut Admin, template: &str) {
+    let ready: bool =
+        sqlx::query_scalar("select exists (select 1 from pg_database where datname = $1 and datistemplate)")
+            .bind(template)
+            .fetch_one(&mut admin.conn)
+            .await
+            .expect("look up template");
     if ready {
         return;
     }
     // A half-built template from an interrupted run is rebuilt from scratch.
-    exec(admin, &format!("drop database if exists {template}")).await.expect("drop stale template");
-    exec(admin, &format!("create database {template} owner tp_migrator")).await.expect("create template");
+    admin.register(template).await;
+    admin.ddl(&format!("drop database if exists {template}")).await.expect("drop half-built template");
+    admin.ddl(&format!("create database {template} owner tp_migrator")).await.expect("create template");
     let base = env.migrator_url().rsplit_once('/').map_or(env.migrator_url(), |(base, _)| base);
     let url = SecretString::from(format!("{base}/{template}"));
     tp_db::migration::run::<M>(&url).await.expect("migrate template database");
     // CREATE DATABASE ... TEMPLATE refuses while anything is connected to the template.
-    exec(admin, &format!("alter database {template} is_template true allow_connections false"))
+    admin
+        .ddl(&format!("alter database {template} is_template true allow_connections false"))
         .await
         .expect("freeze template");
-    exec(admin, &format!("insert into testkit_databases (name) values ('{template}') on conflict do nothing"))
-        .await
-        .expect("register template");
 }
 
-async fn cleanup_stale_once(admin: &DatabaseConnection) {
+/// Drops databases and templates registered over an hour ago, once per process. Best effort:
+/// a database still in use (no FORCE) or a template another process holds is left for a
+/// later run.
+async fn cleanup_stale_once(admin: &mut Admin) {
     static DONE: OnceCell<()> = OnceCell::const_new();
-    DONE.get_or_init(|| async {
-        // Serialised: concurrent CREATE TABLE IF NOT EXISTS can still collide in the catalog.
-        let _ = exec(admin, "select pg_advisory_lock(hashtext('testkit_databases'))").await;
-        let _ = exec(
-            admin,
-            "create table if not exists testkit_databases (name text primary key, created_at timestamptz not null default now())",
-        )
+    if DONE.initialized() {
+        return;
+    }
+    // Serialised: concurrent CREATE TABLE IF NOT EXISTS can still collide in the catalog.
+    admin.lock("testkit_databases").await;
+    let created = admin
+        .ddl("create table if not exists testkit_databases (name text primary key, created_at timestamptz not null default now())")
         .await;
-        let _ = exec(admin, "select pg_advisory_unlock(hashtext('testkit_databases'))").await;
-        let stale = admin
-            .query_all_raw(Statement::from_string(
-                admin.get_database_backend(),
-                "select name from testkit_databases where created_at < now() - interval '1 hour'",
-            ))
+    admin.unlock("testkit_databases").await;
+    if created.is_err() {
+        return;
+    }
+    let stale: Vec<String> =
+        sqlx::query_scalar("select name from testkit_databases where created_at < now() - interval '1 hour'")
+            .fetch_all(&mut admin.conn)
             .await
             .unwrap_or_default();
-        for row in stale {
-            let Ok(name) = row.try_get::<String>("", "name") else { continue };
-            // Best effort, and never a template another process is cloning right now (it holds
-            // the template's lock); whatever is skipped goes in a later run.
-            let locked = admin
-                .query_one_raw(Statement::from_string(
-                    admin.get_database_backend(),
-                    format!("select pg_try_advisory_lock(hashtext('{name}')) as locked"),
-                ))
-                .await
-                .ok()
-                .flatten()
-                .and_then(|r| r.try_get::<bool>("", "locked").ok())
-                .unwrap_or(false);
-            if !locked {
-                continue;
-            }
-            let _ = exec(admin, &format!("alter database {name} is_template false")).await;
-            if exec(admin, &format!("drop database if exists {name} with (force)")).await.is_ok() {
-                let _ = exec(admin, &format!("delete from testkit_databases where name = '{name}'")).await;
-            }
-            let _ = exec(admin, &format!("select pg_advisory_unlock(hashtext('{name}'))")).await;
+    for name in stale.iter().filter(|n| is_generated_name(n)) {
+        if !admin.try_lock(name).await {
+            continue;
         }
-    })
-    .await;
+        let _ = admin.ddl(&format!("alter database {name} is_template false")).await;
+        if admin.ddl(&format!("drop database if exists {name}")).await.is_ok() {
+            let _ =
+                sqlx::query("delete from testkit_databases where name = $1").bind(name).execute(&mut admin.conn).await;
+        }
+        admin.unlock(name).await;
+    }
+    let _ = DONE.set(());
 }
 
-async fn exec(db: &DatabaseConnection, sql: &str) -> Result<(), sea_orm::DbErr> {
-    db.execute_unprepared(sql).await.map(|_| ())
+/// Only names this module generates may reach DDL: `t_` or `tpl_` and lowercase hex.
+fn is_generated_name(name: &str) -> bool {
+    let hex = name.strip_prefix("tpl_").or_else(|| name.strip_prefix("t_"));
+    hex.is_some_and(|h| !h.is_empty() && h.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+}
+
+/// One dedicated superuser connection to the cluster's `postgres` database.
+struct Admin {
+    conn: PgConnection,
+}
+
+impl Admin {
+    #[expect(clippy::expect_used, reason = "test set-up failures must stop the test with their cause")]
+    async fn connect(env: &TestEnv) -> Self {
+        let conn = PgConnection::connect(env.admin_url())
+            .await
+            .expect("connect to the test PostgreSQL as superuser; is `infra/dev/deps up --profile test` running?");
+        Self { conn }
+    }
+
+    #[expect(clippy::expect_used, reason = "test set-up failures must stop the test with their cause")]
+    async fn lock(&mut self, key: &str) {
+        sqlx::query("select pg_advisory_lock(hashtext($1))")
+            .bind(key)
+            .execute(&mut self.conn)
+            .await
+            .expect("take lock");
+    }
+
+    async fn try_lock(&mut self, key: &str) -> bool {
+        sqlx::query_scalar("select pg_try_advisory_lock(hashtext($1))")
+            .bind(key)
+            .fetch_one(&mut self.conn)
+            .await
+            .unwrap_or(false)
+    }
+
+    /// Releases `key`, asserting it was still held: a lost lock would mean two processes
+    /// built or dropped the same template at once.
+    #[expect(clippy::expect_used, reason = "test set-up failures must stop the test with their cause")]
+    async fn unlock(&mut self, key: &str) {
+        let released: bool = sqlx::query_scalar("select pg_advisory_unlock(hashtext($1))")
+            .bind(key)
+            .fetch_one(&mut self.conn)
+            .await
+            .expect("release lock");
+        assert!(released, "advisory lock {key} was not held when released");
+    }
+
+    #[expect(clippy::expect_used, reason = "test set-up failures must stop the test with their cause")]
+    async fn register(&mut self, name: &str) {
+        sqlx::query("insert into testkit_databases (name) values ($1) on conflict do nothing")
+            .bind(name)
+            .execute(&mut self.conn)
+            .await
+            .expect("register test database");
+    }
+
+    /// DDL whose identifiers cannot be bound; every caller passes generated names only
+    /// (`is_generated_name`), which is what makes the assertion below true.
+    async fn ddl(&mut self, sql: &str) -> Result<(), sqlx::Error> {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned())).execute(&mut self.conn).await.map(|_| ())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_generated_name;
+
+    #[test]
+    fn only_generated_names_may_reach_ddl() {
+        assert!(is_generated_name("t_0123abcdef"));
+        assert!(is_generated_name("tpl_00ff"));
+        for bad in ["t_", "x_12", "t_12; drop database postgres", "tpl_ABCD", "t_12 ", "postgres"] {
+            assert!(!is_generated_name(bad), "{bad:?}");
+        }
+    }
 }

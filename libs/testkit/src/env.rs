@@ -12,9 +12,17 @@ use std::sync::OnceLock;
 use tp_ids::Service;
 
 /// Values of the env file, keyed as in `docs/dev-environment.md` (e.g. `TP_REDIS_URL`).
-#[derive(Debug)]
 pub struct TestEnv {
     vars: HashMap<String, String>,
+}
+
+/// Keys only: the values are passwords, tokens and AppRole secrets.
+impl std::fmt::Debug for TestEnv {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut keys: Vec<_> = self.vars.keys().collect();
+        keys.sort();
+        f.debug_struct("TestEnv").field("keys", &keys).finish()
+    }
 }
 
 impl TestEnv {
