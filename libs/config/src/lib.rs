@@ -121,12 +121,38 @@ pub enum LogFormat {
     Pretty,
 }
 
+/// Data-key caching of `tp-crypto`. Checked by [`CryptoSettings::validate`], which
+/// `Keyring::new` calls, so an invalid value stops start-up instead of silently disabling
+/// the cache (TTL 0) or thrashing it (capacity 1).
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+// Each field may be set alone (`APP__CRYPTO__DATA_KEY_TTL_SECS=60`); the rest keep defaults.
+#[serde(default)]
 pub struct CryptoSettings {
-    /// How long a tenant's data key stays cached in memory before Vault is asked again.
+    /// How long a tenant's data key stays cached in memory before Vault is asked again, in
+    /// seconds, 1..=3600. It also bounds how long a rotated or shredded tenant key keeps
+    /// working in a running process (ADR 0002), hence the upper limit.
     pub data_key_ttl_secs: u64,
-    /// Upper bound on cached data keys (encrypt and decrypt sides together).
+    /// Upper bound on cached data keys (encrypt and decrypt sides together), at least 2: a
+    /// new data key occupies two entries (sealing, and opening what it sealed).
     pub data_key_cache_capacity: usize,
+}
+
+impl CryptoSettings {
+    pub const DATA_KEY_TTL_SECS: std::ops::RangeInclusive<u64> = 1..=3600;
+    pub const MIN_DATA_KEY_CACHE_CAPACITY: usize = 2;
+
+    /// `Err` naming the offending key when a value is out of range.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if !Self::DATA_KEY_TTL_SECS.contains(&self.data_key_ttl_secs) {
+            let (min, max) = (Self::DATA_KEY_TTL_SECS.start(), Self::DATA_KEY_TTL_SECS.end());
+            return Err(ConfigError(format!("crypto.data_key_ttl_secs must be between {min} and {max}")));
+        }
+        if self.data_key_cache_capacity < Self::MIN_DATA_KEY_CACHE_CAPACITY {
+            let min = Self::MIN_DATA_KEY_CACHE_CAPACITY;
+            return Err(ConfigError(format!("crypto.data_key_cache_capacity must be at least {min}")));
+        }
+        Ok(())
+    }
 }
 
 impl Default for CryptoSettings {
@@ -182,7 +208,10 @@ impl Settings {
     }
 
     pub fn from_figment(figment: Figment) -> Result<Self, ConfigError> {
-        extract(figment)
+        let settings: Self = extract(figment)?;
+        // Reject bad values at start-up, not at the first encryption.
+        settings.crypto.validate()?;
+        Ok(settings)
     }
 }
 
@@ -215,6 +244,12 @@ mod tests {
     }
 
     #[test]
+    fn invalid_crypto_settings_fail_at_load_time() {
+        let err = Settings::from_figment(required().merge(("crypto.data_key_ttl_secs", 0))).unwrap_err();
+        assert!(err.to_string().contains("crypto.data_key_ttl_secs"), "{err}");
+    }
+
+    #[test]
     fn defaults_fill_everything_optional() {
         let s = Settings::from_figment(required()).unwrap();
         assert_eq!(s.http.port, 8083);
@@ -230,6 +265,33 @@ mod tests {
             Settings::from_figment(required().merge(("http.port", 0)).merge(("database.url", "postgres://x"))).unwrap();
         assert_eq!(s.http.port, 0);
         assert_eq!(s.database.unwrap().url.expose_secret(), "postgres://x");
+    }
+
+    #[test]
+    fn crypto_settings_out_of_range_are_rejected_naming_the_key() {
+        let cases = [
+            (0, 10, Some("crypto.data_key_ttl_secs")),
+            (3601, 10, Some("crypto.data_key_ttl_secs")),
+            (u64::MAX, 10, Some("crypto.data_key_ttl_secs")),
+            (300, 0, Some("crypto.data_key_cache_capacity")),
+            (300, 1, Some("crypto.data_key_cache_capacity")),
+            (1, 2, None),
+            (3600, 10_000, None),
+        ];
+        for (ttl, capacity, rejected) in cases {
+            let settings = CryptoSettings { data_key_ttl_secs: ttl, data_key_cache_capacity: capacity };
+
+            let result = settings.validate();
+
+            match rejected {
+                Some(key) => {
+                    let msg = result.err().map(|e| e.to_string()).unwrap_or_default();
+                    assert!(msg.contains(key), "ttl {ttl}, capacity {capacity}: {msg:?}");
+                }
+                None => assert!(result.is_ok(), "ttl {ttl}, capacity {capacity}: {result:?}"),
+            }
+        }
+        assert!(CryptoSettings::default().validate().is_ok());
     }
 
     #[test]

@@ -57,7 +57,7 @@ fn bench_keyring_cached(c: &mut Criterion) {
     let tenant = TenantId::generate();
     let keyring = rt.block_on(async {
         tp_testkit::vault::create_tenant_key(&tenant).await;
-        Keyring::new(tp_testkit::vault::root_vault().await, &CryptoSettings::default())
+        Keyring::new(tp_testkit::vault::root_vault().await, &CryptoSettings::default()).expect("default settings")
     });
     let mut group = c.benchmark_group("keyring_cached");
     for (size, label) in SIZES {

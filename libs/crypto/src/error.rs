@@ -9,7 +9,8 @@
 use tp_errors::{ErrorKind, ServiceError};
 use tp_vault::VaultError;
 
-#[derive(Debug, thiserror::Error)]
+/// `Clone` so that callers sharing one in-flight Vault call each get its outcome.
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum CryptoError {
     /// Vault is down or unreachable and the key needed is not cached.
     #[error("encryption service unavailable")]

@@ -8,19 +8,19 @@
 //! effect: at most one Vault call per tenant per TTL for current data, plus one per older
 //! data key still being read.
 //!
-//! Concurrent sealing misses for one tenant wait for a single Vault call (a per-tenant gate)
-//! instead of each generating a key. Opening misses are not coalesced: they are spread over
-//! many wrapped keys, and a duplicate unwrap is harmless.
+//! Concurrent misses for the same key share one Vault call and its outcome
+//! ([`crate::inflight`]): per tenant when sealing, per (tenant, wrapped key) when opening,
+//! since a page of rows typically shares one wrapped key. A failing or hanging Vault thus
+//! costs every waiter one call's time, not one call each in turn.
 //!
 //! Not here: the byte format and AEAD ([`crate::envelope`]), cache policy
 //! ([`crate::cache`]), and creating or deleting tenant keys (identity, through `tp-vault`).
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
-use tp_config::CryptoSettings;
+use tp_config::{ConfigError, CryptoSettings};
 use tp_ids::TenantId;
 use tp_vault::{Vault, tenant_key_name};
 use zeroize::Zeroizing;
@@ -28,6 +28,9 @@ use zeroize::Zeroizing;
 use crate::cache::KeyCache;
 use crate::envelope::{self, Envelope, FieldContext, FieldKey};
 use crate::error::{CryptoError, VaultOp};
+use crate::inflight::Inflight;
+
+type KeyResult = Result<Arc<FieldKey>, CryptoError>;
 
 /// Encrypts and decrypts tenant fields. Cheap to clone; clones share the cache.
 #[derive(Clone)]
@@ -38,9 +41,10 @@ pub struct Keyring {
 struct Inner {
     vault: Vault,
     cache: Mutex<KeyCache>,
-    /// One in-flight data-key request per tenant. An entry lives while someone holds or
-    /// waits for it; a cancelled request's entry is removed by the next one for that tenant.
-    gates: Mutex<HashMap<TenantId, Arc<tokio::sync::Mutex<()>>>>,
+    /// Data-key requests in flight, one per tenant.
+    sealing: Inflight<TenantId, KeyResult>,
+    /// Unwraps in flight, one per (tenant, wrapped key).
+    opening: Inflight<(TenantId, Box<str>), KeyResult>,
     vault_calls: AtomicU64,
 }
 
@@ -52,16 +56,20 @@ impl std::fmt::Debug for Keyring {
 
 impl Keyring {
     /// `vault` must be allowed `datakey/plaintext` and `decrypt` on `transit/*/tenant-*`.
-    pub fn new(vault: Vault, settings: &CryptoSettings) -> Self {
-        let cache = KeyCache::new(Duration::from_secs(settings.data_key_ttl_secs), settings.data_key_cache_capacity);
-        Self {
+    /// Fails when `settings` are out of range ([`CryptoSettings::validate`]).
+    pub fn new(vault: Vault, settings: &CryptoSettings) -> Result<Self, ConfigError> {
+        settings.validate()?;
+        let ttl = Duration::from_secs(settings.data_key_ttl_secs);
+        let cache = KeyCache::new(ttl, settings.data_key_cache_capacity, Instant::now());
+        Ok(Self {
             inner: Arc::new(Inner {
                 vault,
                 cache: Mutex::new(cache),
-                gates: Mutex::new(HashMap::new()),
+                sealing: Inflight::new(),
+                opening: Inflight::new(),
                 vault_calls: AtomicU64::new(0),
             }),
-        }
+        })
     }
 
     /// Encrypts `plaintext` for `tenant`, bound to `field` (see [`crate::envelope`]).
@@ -75,7 +83,7 @@ impl Keyring {
         let cached = self.cache().sealing_key(tenant, Instant::now());
         let key = match cached {
             Some(key) => key,
-            None => self.new_sealing_key(tenant).await?,
+            None => self.inner.sealing.run(*tenant, || self.generate_sealing_key(tenant)).await?,
         };
         envelope::seal(&key, tenant, field, plaintext)
     }
@@ -88,16 +96,18 @@ impl Keyring {
         ciphertext: &[u8],
     ) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
         let envelope = Envelope::parse(ciphertext)?;
-        let cached = self.cache().opening_key(tenant, envelope.wrapped_key(), Instant::now());
+        let wrapped = envelope.wrapped_key();
+        let cached = self.cache().opening_key(tenant, wrapped, Instant::now());
         let key = match cached {
             Some(key) => key,
-            None => self.unwrap_key(tenant, envelope.wrapped_key()).await?,
+            None => self.inner.opening.run((*tenant, wrapped.into()), || self.unwrap_key(tenant, wrapped)).await?,
         };
         envelope::open(&key, tenant, field, &envelope)
     }
 
-    /// Number of Vault calls (data keys generated plus data keys unwrapped) made by this
-    /// keyring and its clones. For tests and metrics: the cache works when this stays flat.
+    /// Number of Vault calls attempted (data keys requested plus data keys unwrapped, failed
+    /// ones included) by this keyring and its clones. For tests and metrics: the cache works
+    /// when this stays flat.
     pub fn vault_calls(&self) -> u64 {
         self.inner.vault_calls.load(Ordering::Relaxed)
     }
@@ -108,32 +118,30 @@ impl Keyring {
         self.cache().clear();
     }
 
+    /// Drops (and wipes) every cached data key of `tenant`, for sealing and for opening, so
+    /// this process can no longer read its data without Vault. Offboarding calls it after
+    /// deleting the tenant's transit key; a request for the tenant already in flight
+    /// completes with the key it fetched but does not cache it.
+    pub fn forget_tenant(&self, tenant: &TenantId) {
+        self.cache().forget_tenant(tenant);
+    }
+
     fn cache(&self) -> MutexGuard<'_, KeyCache> {
         // A panic while holding the lock cannot leave the maps half-updated in a way that
         // matters (worst case: a missing entry), so a poisoned lock is still usable.
         self.inner.cache.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    async fn new_sealing_key(&self, tenant: &TenantId) -> Result<Arc<FieldKey>, CryptoError> {
-        let gate = Arc::clone(self.gates().entry(*tenant).or_default());
-        let turn = gate.lock().await;
-        let result = self.generate_sealing_key(tenant).await;
-        drop(turn);
-        let mut gates = self.gates();
-        // Ours and the map's: nobody else is waiting, so the gate can go.
-        if Arc::strong_count(&gate) <= 2 {
-            gates.remove(tenant);
-        }
-        result
-    }
-
     #[tracing::instrument(skip_all, fields(tenant = %tenant))]
-    async fn generate_sealing_key(&self, tenant: &TenantId) -> Result<Arc<FieldKey>, CryptoError> {
-        // Whoever held the gate before us may have filled the cache already.
-        let cached = self.cache().sealing_key(tenant, Instant::now());
-        if let Some(key) = cached {
-            return Ok(key);
-        }
+    async fn generate_sealing_key(&self, tenant: &TenantId) -> KeyResult {
+        let generation = {
+            let mut cache = self.cache();
+            // A call that finished just before ours started may have filled the cache.
+            if let Some(key) = cache.sealing_key(tenant, Instant::now()) {
+                return Ok(key);
+            }
+            cache.generation()
+        };
         self.inner.vault_calls.fetch_add(1, Ordering::Relaxed);
         let data_key = self
             .inner
@@ -142,12 +150,19 @@ impl Keyring {
             .await
             .map_err(|e| CryptoError::from_vault(e, VaultOp::DataKey))?;
         let key = Arc::new(FieldKey::new(&data_key.plaintext, &data_key.wrapped)?);
-        self.cache().insert_sealing(*tenant, Arc::clone(&key), Instant::now());
+        self.cache().insert_sealing(*tenant, Arc::clone(&key), Instant::now(), generation);
         Ok(key)
     }
 
     #[tracing::instrument(skip_all, fields(tenant = %tenant))]
-    async fn unwrap_key(&self, tenant: &TenantId, wrapped: &str) -> Result<Arc<FieldKey>, CryptoError> {
+    async fn unwrap_key(&self, tenant: &TenantId, wrapped: &str) -> KeyResult {
+        let generation = {
+            let mut cache = self.cache();
+            if let Some(key) = cache.opening_key(tenant, wrapped, Instant::now()) {
+                return Ok(key);
+            }
+            cache.generation()
+        };
         self.inner.vault_calls.fetch_add(1, Ordering::Relaxed);
         let plaintext = self
             .inner
@@ -159,11 +174,7 @@ impl Keyring {
         // something else was planted in the header.
         let bytes = <&[u8; 32]>::try_from(plaintext.as_slice()).map_err(|_| CryptoError::DecryptFailed(None))?;
         let key = Arc::new(FieldKey::new(bytes, wrapped)?);
-        self.cache().insert_opening(*tenant, Arc::clone(&key), Instant::now());
+        self.cache().insert_opening(*tenant, Arc::clone(&key), Instant::now(), generation);
         Ok(key)
-    }
-
-    fn gates(&self) -> MutexGuard<'_, HashMap<TenantId, Arc<tokio::sync::Mutex<()>>>> {
-        self.inner.gates.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }

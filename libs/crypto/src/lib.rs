@@ -13,6 +13,7 @@
 mod cache;
 pub mod envelope;
 mod error;
+mod inflight;
 mod keyring;
 
 pub use envelope::FieldContext;

@@ -6,11 +6,12 @@
 //! Nothing here configures the shared server: `infra/dev/deps` mounts engines, loads the
 //! policies and creates the AppRoles; tests use them as the services will.
 
+use std::os::unix::fs::OpenOptionsExt as _;
 use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use secrecy::SecretString;
+use secrecy::{ExposeSecret as _, SecretString};
 use tokio::process::{Child, Command};
 use tp_config::VaultSettings;
 use tp_ids::{Service, TenantId};
@@ -26,7 +27,8 @@ const START_DEADLINE: Duration = Duration::from_secs(15);
 pub async fn root_vault() -> Vault {
     crate::init();
     let env = TestEnv::get();
-    let vault = Vault::with_token(env.vault_addr(), env.vault_root_token(), TIMEOUT).expect("root vault client");
+    let token = SecretString::from(env.vault_root_token().to_owned());
+    let vault = Vault::with_token(env.vault_addr(), &token, TIMEOUT).expect("root vault client");
     vault.health().await.expect("test OpenBao is not healthy: run `infra/dev/deps up --profile test`");
     vault
 }
@@ -61,10 +63,14 @@ pub async fn create_tenant_key(tenant: &TenantId) {
 
 /// A private in-memory OpenBao dev server with transit mounted at `transit/`, for tests
 /// that need Vault to go away. Killed when dropped or [`BaoServer::stop`]ped.
+///
+/// Its root token reaches bao through the environment (`BAO_DEV_ROOT_TOKEN_ID`), not the
+/// command line, which any local user can read with `ps`. The dev server prints that token
+/// to its output, so the log file is created owner-only (0600) and deleted with the server.
 pub struct BaoServer {
     child: Child,
     addr: String,
-    root_token: String,
+    root_token: SecretString,
     log: PathBuf,
 }
 
@@ -81,7 +87,7 @@ impl BaoServer {
                 return server;
             }
         }
-        panic!("throwaway OpenBao did not become healthy (logs in {})", std::env::temp_dir().display());
+        panic!("throwaway OpenBao did not become healthy (its log tails are above)");
     }
 
     #[expect(clippy::expect_used, reason = "test set-up failures must stop the test with their cause")]
@@ -90,14 +96,19 @@ impl BaoServer {
             .and_then(|listener| listener.local_addr())
             .expect("pick a free port")
             .port();
-        let root_token = uuid::Uuid::new_v4().simple().to_string();
-        let log = std::env::temp_dir().join(format!("tp-bao-{port}-{root_token}.log"));
-        let out = std::fs::File::create(&log).expect("create bao log file");
+        let root_token = SecretString::from(uuid::Uuid::new_v4().simple().to_string());
+        let log = std::env::temp_dir().join(format!("tp-bao-{port}-{}.log", uuid::Uuid::new_v4().simple()));
+        let out = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&log)
+            .expect("create bao log file");
         let err = out.try_clone().expect("clone bao log handle");
         let child = Command::new(TestEnv::get().bao_bin())
             .arg("server")
             .arg("-dev")
-            .arg(format!("-dev-root-token-id={root_token}"))
+            .env("BAO_DEV_ROOT_TOKEN_ID", root_token.expose_secret())
             .arg(format!("-dev-listen-address=127.0.0.1:{port}"))
             .arg("-dev-no-store-token")
             .stdin(Stdio::null())
@@ -114,20 +125,32 @@ impl BaoServer {
                 return Some(server);
             }
             if server.child.try_wait().ok().flatten().is_some() {
-                eprintln!("throwaway OpenBao exited early; see {}", server.log.display());
+                server.print_log_tail("exited early");
                 return None;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        eprintln!("throwaway OpenBao not healthy after {START_DEADLINE:?}; see {}", server.log.display());
+        server.print_log_tail(&format!("not healthy after {START_DEADLINE:?}"));
         None
+    }
+
+    /// The end of the log of a failed start (the file goes with the server), root token
+    /// masked: it is dead, but test output gets copied around.
+    fn print_log_tail(&self, what: &str) {
+        let log = std::fs::read_to_string(&self.log).unwrap_or_default();
+        let log = log.replace(self.root_token.expose_secret(), "[root token]");
+        let tail: Vec<&str> = log.lines().rev().take(20).collect();
+        eprintln!("throwaway OpenBao {what}; last log lines:");
+        for line in tail.iter().rev() {
+            eprintln!("  {line}");
+        }
     }
 
     pub fn addr(&self) -> &str {
         &self.addr
     }
 
-    pub fn root_token(&self) -> &str {
+    pub fn root_token(&self) -> &SecretString {
         &self.root_token
     }
 
@@ -138,9 +161,16 @@ impl BaoServer {
     }
 
     /// Kills the server and waits for it to exit, so its port refuses connections afterwards.
+    /// (Dropping only starts the kill.) The log file goes in `Drop`.
     #[expect(clippy::expect_used, reason = "a server that cannot be stopped invalidates the test")]
     pub async fn stop(mut self) {
         self.child.kill().await.expect("kill throwaway OpenBao");
+    }
+}
+
+impl Drop for BaoServer {
+    fn drop(&mut self) {
+        // `kill_on_drop` ends the process; a failed start or a panicking test ends here too.
         let _ = std::fs::remove_file(&self.log);
     }
 }

@@ -1,20 +1,24 @@
-//! [`Vault`]: an authenticated, cheaply cloneable handle on Vault (OpenBao), its login and
-//! token upkeep, and the readiness probe.
+//! [`Vault`]: an authenticated, cheaply cloneable handle on Vault (OpenBao), the one path
+//! every operation takes to reach it ([`Vault::call`]), and the readiness probe.
 //!
-//! Operations live next to their engine ([`crate::transit`], [`crate::kv`]); this file only
-//! owns "who am I and is my token alive". It does not retry failed operations: callers
-//! decide, and a request must fail fast when Vault is down rather than queue behind it.
+//! Operations live next to their engine ([`crate::transit`], [`crate::kv`]); logging in,
+//! renewing and recovering a token live in [`crate::session`]. Failed operations are not
+//! retried, with one exception: an AppRole handle whose token Vault no longer accepts logs
+//! in again and retries once. Anything else fails fast: a request must fail when Vault is
+//! down rather than queue behind it, and callers decide what to retry.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::future::Future;
+use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 use std::time::Duration;
 
 use secrecy::{ExposeSecret, SecretString};
 use tokio::task::AbortHandle;
 use tp_config::VaultSettings;
-use vaultrs::client::{Client as _, VaultClient, VaultClientSettingsBuilder};
+use vaultrs::client::{VaultClient, VaultClientSettingsBuilder};
 
 use crate::error::{Cause, VaultError};
+use crate::session::{AppRole, Session};
 
 /// Handle on Vault. Clones share one HTTP connection pool and one token; the background
 /// renewal task (AppRole logins only) stops when the last clone is dropped.
@@ -24,27 +28,26 @@ pub struct Vault {
 }
 
 pub(crate) struct Inner {
-    addr: String,
-    timeout: Duration,
+    pub(crate) addr: String,
+    pub(crate) timeout: Duration,
     pub(crate) transit_mount: String,
     pub(crate) kv_mount: String,
-    /// The client carrying the current token. Replaced wholesale on re-login; readers clone
-    /// the `Arc` and release the lock at once, so it is never held across an await.
-    client: RwLock<Arc<VaultClient>>,
+    /// The client carrying the current token, with the TTL its login granted: replaced
+    /// together on re-login, so a renewal never compares against another token's TTL.
+    /// Readers clone out and release the lock at once; it is never held across an await.
+    pub(crate) session: RwLock<Session>,
     /// `None` for a fixed token (`with_token`): nothing to renew or log in again with.
-    approle: Option<AppRole>,
-    /// TTL granted at the last login, in seconds: a renewal granting much less means the
-    /// token's max TTL is near, so logging in again is better than renewing.
-    login_ttl_secs: AtomicU64,
+    pub(crate) approle: Option<AppRole>,
+    /// Serialises renewals and logins, so concurrent callers that find the token rejected
+    /// share one login. Holds the error of the latest login if it failed: callers that were
+    /// waiting for that login return it instead of each trying again in turn.
+    pub(crate) upkeep: tokio::sync::Mutex<Option<VaultError>>,
+    /// Logins attempted (under `upkeep`); a waiter compares it with what it saw before
+    /// waiting to learn whether a login happened meanwhile.
+    pub(crate) logins: AtomicU64,
     /// Set once the renewal task is spawned; aborted when the last handle goes away (the
     /// task itself holds only a `Weak`, so it never keeps the handle alive).
     renewer: OnceLock<AbortHandle>,
-}
-
-struct AppRole {
-    mount: String,
-    role_id: SecretString,
-    secret_id: SecretString,
 }
 
 impl Drop for Inner {
@@ -67,49 +70,56 @@ impl Vault {
     /// (at about 2/3 of its TTL; a fresh login when renewal fails or the max TTL nears).
     /// Must be called inside a tokio runtime.
     pub async fn login_approle(settings: &VaultSettings) -> Result<Vault, VaultError> {
-        let approle = AppRole {
-            mount: settings.approle_mount.clone(),
-            role_id: settings.role_id.clone(),
-            secret_id: settings.secret_id.clone(),
-        };
+        let approle = AppRole::new(settings);
         let timeout = Duration::from_secs(settings.timeout_secs);
-        let (client, ttl) = approle.login(&settings.addr, timeout).await?;
-        let inner = Arc::new(Inner {
-            addr: settings.addr.clone(),
-            timeout,
-            transit_mount: settings.transit_mount.clone(),
-            kv_mount: settings.kv_mount.clone(),
-            client: RwLock::new(Arc::new(client)),
-            approle: Some(approle),
-            login_ttl_secs: AtomicU64::new(ttl.as_secs()),
-            renewer: OnceLock::new(),
-        });
+        let session = approle.login(&settings.addr, timeout).await?;
+        let ttl = session.login_ttl;
+        let mut inner = Inner::new(settings.addr.clone(), timeout, session, Some(approle));
+        inner.transit_mount.clone_from(&settings.transit_mount);
+        inner.kv_mount.clone_from(&settings.kv_mount);
+        let inner = Arc::new(inner);
         let task = tokio::spawn(crate::renewal::run(Arc::downgrade(&inner), ttl));
         let _ = inner.renewer.set(task.abort_handle());
         Ok(Vault { inner })
     }
 
     /// A handle using a fixed token (the root token of a dev server, for bootstrap and
-    /// tests). Nothing is renewed. Mounts are the defaults: `transit`, `secret`.
-    pub fn with_token(addr: &str, token: &str, timeout: Duration) -> Result<Vault, VaultError> {
-        let client = build_client(addr, token, timeout)?;
-        Ok(Vault {
-            inner: Arc::new(Inner {
-                addr: addr.to_owned(),
-                timeout,
-                transit_mount: "transit".to_owned(),
-                kv_mount: "secret".to_owned(),
-                client: RwLock::new(Arc::new(client)),
-                approle: None,
-                login_ttl_secs: AtomicU64::new(0),
-                renewer: OnceLock::new(),
-            }),
-        })
+    /// tests). Nothing is renewed or logged in again. Mounts are the defaults: `transit`,
+    /// `secret`.
+    pub fn with_token(addr: &str, token: &SecretString, timeout: Duration) -> Result<Vault, VaultError> {
+        let client = build_client(addr, token.expose_secret(), timeout)?;
+        let session = Session { client: Arc::new(client), login_ttl: Duration::ZERO };
+        Ok(Vault { inner: Arc::new(Inner::new(addr.to_owned(), timeout, session, None)) })
     }
 
     /// The client with the current token.
     pub(crate) fn client(&self) -> Arc<VaultClient> {
-        Arc::clone(&self.inner.client.read().unwrap_or_else(PoisonError::into_inner))
+        Arc::clone(&self.inner.session.read().unwrap_or_else(PoisonError::into_inner).client)
+    }
+
+    /// Runs `op` with the current token. When it is `Denied` because Vault no longer accepts
+    /// the token itself (revoked, or expired during an outage longer than the renewal
+    /// task's retries), an AppRole handle logs in again and runs `op` once more; a second
+    /// `Denied` is the policy speaking and is returned. Without this, requests would fail
+    /// until the next renewal tick, which may be most of an hour away. Retrying writes is
+    /// safe: Vault executes nothing for a request it denies.
+    pub(crate) async fn call<T, E, F, Fut>(&self, op: F) -> Result<T, VaultError>
+    where
+        F: Fn(Arc<VaultClient>) -> Fut,
+        Fut: Future<Output = Result<T, E>>,
+        E: Into<VaultError>,
+    {
+        let client = self.client();
+        match op(Arc::clone(&client)).await.map_err(Into::into) {
+            Err(denied @ VaultError::Denied(_)) => {
+                if self.recover_token(&client).await? {
+                    op(self.client()).await.map_err(Into::into)
+                } else {
+                    Err(denied)
+                }
+            }
+            other => other,
+        }
     }
 
     /// `Ok` when Vault is initialised, unsealed and active (or a standby that forwards), for
@@ -133,68 +143,31 @@ impl Vault {
         }
     }
 
-    /// Remaining TTL of the current token (lookup-self). Zero means it never expires.
-    pub async fn token_ttl(&self) -> Result<Duration, VaultError> {
-        let info = self.client().lookup().await?;
-        Ok(Duration::from_secs(info.ttl))
-    }
-
-    /// Extends the token now and returns its new TTL: renew-self, or, for an AppRole
-    /// handle, a fresh login when renewal fails or would grant less than half the login
-    /// TTL (the max TTL is near). The background task calls this; it is public so tests
-    /// and operators can force it.
-    pub async fn renew_token(&self) -> Result<Duration, VaultError> {
-        let renewed = self.client().renew(None).await.map_err(VaultError::from);
-        let Some(approle) = &self.inner.approle else {
-            return renewed.map(|auth| Duration::from_secs(auth.lease_duration));
-        };
-        let login_ttl = self.inner.login_ttl_secs.load(Ordering::Relaxed);
-        match renewed {
-            Ok(auth) if auth.lease_duration.saturating_mul(2) >= login_ttl => {
-                Ok(Duration::from_secs(auth.lease_duration))
-            }
-            Ok(_) => {
-                tracing::info!("vault token nears its max TTL; logging in again");
-                self.relogin(approle).await
-            }
-            Err(err) => {
-                tracing::warn!(code = err.code(), cause = %err.cause(), "vault token renewal failed; logging in again");
-                self.relogin(approle).await
-            }
-        }
-    }
-
-    async fn relogin(&self, approle: &AppRole) -> Result<Duration, VaultError> {
-        let (client, ttl) = approle.login(&self.inner.addr, self.inner.timeout).await?;
-        self.inner.login_ttl_secs.store(ttl.as_secs(), Ordering::Relaxed);
-        *self.inner.client.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(client);
-        Ok(ttl)
-    }
-
     /// Mounts a secrets engine (`transit`, `kv-v2`, ...) at `path`. Bootstrap only: needs a
     /// token allowed to write `sys/mounts`, which no service role has.
     pub async fn enable_secrets_engine(&self, path: &str, engine: &str) -> Result<(), VaultError> {
-        Ok(vaultrs::sys::mount::enable(&*self.client(), path, engine, None).await?)
+        self.call(|client| async move { vaultrs::sys::mount::enable(&*client, path, engine, None).await }).await
     }
 }
 
-impl AppRole {
-    /// Logs in and returns a client carrying the new token, with the token's TTL.
-    async fn login(&self, addr: &str, timeout: Duration) -> Result<(VaultClient, Duration), VaultError> {
-        let mut client = build_client(addr, "", timeout)?;
-        let auth = vaultrs::auth::approle::login(
-            &client,
-            &self.mount,
-            self.role_id.expose_secret(),
-            self.secret_id.expose_secret(),
-        )
-        .await?;
-        client.set_token(&auth.client_token);
-        Ok((client, Duration::from_secs(auth.lease_duration)))
+impl Inner {
+    /// With the default mounts; `login_approle` overrides them from the settings.
+    fn new(addr: String, timeout: Duration, session: Session, approle: Option<AppRole>) -> Self {
+        Self {
+            addr,
+            timeout,
+            transit_mount: "transit".to_owned(),
+            kv_mount: "secret".to_owned(),
+            session: RwLock::new(session),
+            approle,
+            upkeep: tokio::sync::Mutex::new(None),
+            logins: AtomicU64::new(0),
+            renewer: OnceLock::new(),
+        }
     }
 }
 
-fn build_client(addr: &str, token: &str, timeout: Duration) -> Result<VaultClient, VaultError> {
+pub(crate) fn build_client(addr: &str, token: &str, timeout: Duration) -> Result<VaultClient, VaultError> {
     // vaultrs' `address` setter panics on an invalid URL: check it first.
     reqwest::Url::parse(addr).map_err(|_| VaultError::internal("vault address is not a valid URL"))?;
     let settings = VaultClientSettingsBuilder::default()

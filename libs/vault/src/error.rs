@@ -3,17 +3,21 @@
 //!
 //! What this does not do: keep the vaultrs error itself. Some of its variants carry raw
 //! response bodies (`ResponseParseError { content }`), and a transit `datakey` or `decrypt`
-//! body holds key material or plaintext, which a `{:?}` in a log line would print. The cause
-//! kept here is rebuilt from `Display` strings (fixed texts) plus Vault's own `errors` list,
-//! which names the failure ("permission denied") but never echoes request data.
+//! body holds key material or plaintext, which a `{:?}` in a log line would print. Parse
+//! errors are no better through `Display`: serde_json echoes the offending value
+//! (`invalid type: string "<key material>"`). So the cause kept here is rebuilt from fixed
+//! texts: transport errors with their source chain (URLs at most), parse and serialisation
+//! errors by variant name and JSON position only, plus Vault's own `errors` list, which names
+//! the failure ("permission denied") but never echoes request data.
 
 use std::fmt::Write as _;
 
 use vaultrs::error::ClientError;
 
 /// A failed Vault call. `Display` is safe to show a client; the [`Cause`] (logs only) says
-/// what Vault or the transport reported.
-#[derive(Debug, thiserror::Error)]
+/// what Vault or the transport reported. `Clone` so callers that share one in-flight call
+/// can each return its outcome.
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum VaultError {
     /// Vault cannot be reached or cannot serve: connection refused, timeout, 5xx, sealed,
     /// rate limited. Worth retrying later; readiness should report it.
@@ -34,7 +38,7 @@ pub enum VaultError {
 }
 
 /// Sanitised description of what went wrong, for logs: never a response body.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[error("{0}")]
 pub struct Cause(String);
 
@@ -103,21 +107,58 @@ fn by_status(code: u16, errors: &[String], cause: Cause) -> VaultError {
     }
 }
 
-/// `Display` of the error and its sources, plus Vault's error list. `Display` of vaultrs and
-/// rustify errors is fixed text (URLs at most), so this never contains a body.
+/// A log line for `err` that cannot contain a response body or a value from one: see the
+/// module comment for what is kept.
 fn describe(err: &ClientError) -> String {
+    match err {
+        ClientError::APIError { errors, .. } if !errors.is_empty() => format!("{err} ({})", errors.join("; ")),
+        ClientError::JsonParseError { source } => format!("{err}: JsonParseError{}", json_position(source)),
+        ClientError::RestClientError { source } => format!("{err}: {}", describe_rest(source)),
+        // Fixed texts whose sources are I/O or TLS-configuration errors.
+        _ => with_sources(err),
+    }
+}
+
+fn describe_rest(err: &rustify::errors::ClientError) -> String {
+    use rustify::errors::ClientError as Rest;
+    let position = std::error::Error::source(err).map(json_position).unwrap_or_default();
+    match err {
+        // The transport: reqwest and hyper errors name the URL and the failure, never a body.
+        Rest::RequestError { .. }
+        | Rest::ResponseError { .. }
+        | Rest::RequestBuildError { .. }
+        | Rest::ReqwestBuildError { .. }
+        | Rest::UrlBuildError { .. }
+        | Rest::UrlParseError { .. } => with_sources(err),
+        Rest::ServerResponseError { code, .. } => format!("ServerResponseError (status {code})"),
+        // Parsing a response (which may be a data key) or serialising a request (which may
+        // be plaintext): the variant and where in the JSON, never the message.
+        Rest::ResponseParseError { .. } => format!("ResponseParseError{position}"),
+        Rest::ResponseConversionError { .. } => "ResponseConversionError".to_owned(),
+        Rest::DataParseError { .. } => format!("DataParseError{position}"),
+        Rest::EndpointBuildError { .. } => format!("EndpointBuildError{position}"),
+        Rest::UrlQueryParseError { .. } => "UrlQueryParseError".to_owned(),
+        Rest::GenericError { .. } => "GenericError".to_owned(),
+    }
+}
+
+/// `Display` of `err` and its sources, for errors whose texts are known to be fixed.
+fn with_sources(err: &dyn std::error::Error) -> String {
     let mut out = err.to_string();
-    let mut source = std::error::Error::source(err);
+    let mut source = err.source();
     while let Some(cause) = source {
         let _ = write!(out, ": {cause}");
         source = cause.source();
     }
-    if let ClientError::APIError { errors, .. } = err
-        && !errors.is_empty()
-    {
-        let _ = write!(out, " ({})", errors.join("; "));
-    }
     out
+}
+
+/// ` at line L column C` of the first serde_json error in the chain, else empty.
+fn json_position(err: &(dyn std::error::Error + 'static)) -> String {
+    std::iter::successors(Some(err), |e| e.source())
+        .find_map(|e| e.downcast_ref::<serde_json::Error>())
+        .map(|e| format!(" at line {} column {}", e.line(), e.column()))
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -150,6 +191,42 @@ mod tests {
         assert_eq!(err.to_string(), "secrets service rejected the request");
         let cause = std::error::Error::source(&err).map(ToString::to_string).unwrap_or_default();
         assert!(cause.contains("invalid ciphertext"), "{cause}");
+    }
+
+    #[test]
+    fn parse_errors_are_described_by_variant_and_position_without_the_offending_value() {
+        // serde_json quotes the value it choked on; here, something shaped like a data key.
+        let parse = || serde_json::from_str::<u32>(r#""c2VjcmV0LWtleQ==""#).unwrap_err();
+        assert!(parse().to_string().contains("c2VjcmV0"), "the premise: serde_json echoes values");
+        let rest = |source| VaultError::from(ClientError::RestClientError { source });
+        let cases = [
+            (
+                rest(rustify::errors::ClientError::ResponseParseError {
+                    source: anyhow::Error::from(parse()),
+                    content: Some(r#""c2VjcmV0LWtleQ==""#.to_owned()),
+                }),
+                "ResponseParseError at line 1 column 18",
+            ),
+            (
+                rest(rustify::errors::ClientError::DataParseError { source: anyhow::Error::from(parse()) }),
+                "DataParseError at line 1 column 18",
+            ),
+            (VaultError::from(ClientError::JsonParseError { source: parse() }), "JsonParseError at line 1 column 18"),
+            (
+                rest(rustify::errors::ClientError::ResponseConversionError {
+                    source: anyhow::anyhow!("invalid utf-8 in c2VjcmV0"),
+                    content: b"c2VjcmV0".to_vec(),
+                }),
+                "ResponseConversionError",
+            ),
+        ];
+        for (err, expected) in cases {
+            let cause = err.cause().to_string();
+
+            assert!(cause.ends_with(expected), "{cause}");
+            assert!(!cause.contains("c2VjcmV0") && !format!("{err:?}").contains("c2VjcmV0"), "{err:?}");
+            assert_eq!(err.code(), "VAULT_INTERNAL");
+        }
     }
 
     #[test]

@@ -12,18 +12,18 @@ use crate::error::VaultError;
 impl Vault {
     /// Writes `value` (a JSON object) as the new version of the secret at `path`.
     pub async fn kv_put(&self, path: &str, value: &Value) -> Result<(), VaultError> {
-        vaultrs::kv2::set(&*self.client(), &self.inner.kv_mount, path, value).await?;
+        let mount = &self.inner.kv_mount;
+        self.call(|client| async move { vaultrs::kv2::set(&*client, mount, path, value).await }).await?;
         Ok(())
     }
 
     /// Reads the latest version of the secret at `path`; `None` when there is none.
     pub async fn kv_get(&self, path: &str) -> Result<Option<Value>, VaultError> {
-        match vaultrs::kv2::read::<Value>(&*self.client(), &self.inner.kv_mount, path).await {
+        let mount = &self.inner.kv_mount;
+        match self.call(|client| async move { vaultrs::kv2::read::<Value>(&*client, mount, path).await }).await {
             Ok(value) => Ok(Some(value)),
-            Err(err) => match VaultError::from(err) {
-                VaultError::NotFound(_) => Ok(None),
-                other => Err(other),
-            },
+            Err(VaultError::NotFound(_)) => Ok(None),
+            Err(other) => Err(other),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The platform's Vault (OpenBao) client: a thin, typed wrapper over `vaultrs`.
 //!
-//! [`Vault`] logs in with the service's AppRole and keeps its token alive in the background;
+//! [`Vault`] logs in with the service's AppRole and keeps its token alive in the background,
+//! logging in again when Vault stops accepting it (after a restart or a long outage);
 //! its methods cover what services need: transit (tenant keys, data keys, encrypt/decrypt,
 //! signatures), KV v2 secrets, and a health probe. Every failure is a [`VaultError`] whose
 //! `Display` is safe to show and whose cause never contains key material or plaintext.
@@ -13,6 +14,7 @@ mod client;
 mod error;
 mod kv;
 mod renewal;
+mod session;
 mod transit;
 
 pub use client::Vault;

@@ -53,68 +53,78 @@ impl Vault {
     }
 
     async fn create_transit_key(&self, name: &str, key_type: KeyType) -> Result<(), VaultError> {
-        let client = self.client();
         let mount = &self.inner.transit_mount;
-        let mut opts = CreateKeyRequest::builder();
-        opts.key_type(key_type);
-        match vaultrs::transit::key::create(&*client, mount, name, Some(&mut opts)).await {
-            Ok(()) => Ok(()),
+        let created = self
+            .call(|client| async move {
+                let mut opts = CreateKeyRequest::builder();
+                opts.key_type(key_type);
+                vaultrs::transit::key::create(&*client, mount, name, Some(&mut opts)).await
+            })
+            .await;
+        match created {
             // Writing an existing key is an *update* to Vault; policies that grant only
             // `create` (audit's own keys) refuse it. The key being there is success.
-            Err(err) => match VaultError::from(err) {
-                VaultError::Denied(cause) => match vaultrs::transit::key::read(&*client, mount, name).await {
+            Err(VaultError::Denied(cause)) => {
+                match self.call(|client| async move { vaultrs::transit::key::read(&*client, mount, name).await }).await
+                {
                     Ok(_) => Ok(()),
                     Err(_) => Err(VaultError::Denied(cause)),
-                },
-                other => Err(other),
-            },
+                }
+            }
+            other => other,
         }
     }
 
     /// Adds a new key version; new encryptions use it, old ciphertexts stay decryptable.
     pub async fn rotate_key(&self, name: &str) -> Result<(), VaultError> {
-        Ok(vaultrs::transit::key::rotate(&*self.client(), &self.inner.transit_mount, name).await?)
+        let mount = &self.inner.transit_mount;
+        self.call(|client| async move { vaultrs::transit::key::rotate(&*client, mount, name).await }).await
     }
 
     /// Deletes a transit key for good: everything encrypted under it (data keys included)
     /// becomes unreadable. This is how a tenant is crypto-shredded. Transit refuses to delete
     /// a key unless `deletion_allowed` is set, so this sets it first.
     pub async fn delete_key(&self, name: &str) -> Result<(), VaultError> {
-        let client = self.client();
         let mount = &self.inner.transit_mount;
-        let mut opts = UpdateKeyConfigurationRequest::builder();
-        opts.deletion_allowed(true);
-        vaultrs::transit::key::update(&*client, mount, name, Some(&mut opts)).await?;
-        Ok(vaultrs::transit::key::delete(&*client, mount, name).await?)
+        self.call(|client| async move {
+            let mut opts = UpdateKeyConfigurationRequest::builder();
+            opts.deletion_allowed(true);
+            vaultrs::transit::key::update(&*client, mount, name, Some(&mut opts)).await
+        })
+        .await?;
+        self.call(|client| async move { vaultrs::transit::key::delete(&*client, mount, name).await }).await
     }
 
     /// Encrypts with the transit key; returns `vault:vN:<base64>`.
     pub async fn encrypt(&self, key: &str, plaintext: &[u8]) -> Result<String, VaultError> {
         let input = Zeroizing::new(STANDARD.encode(plaintext));
-        let response =
-            vaultrs::transit::data::encrypt(&*self.client(), &self.inner.transit_mount, key, &input, None).await?;
+        let (mount, input) = (&self.inner.transit_mount, input.as_str());
+        let response = self
+            .call(|client| async move { vaultrs::transit::data::encrypt(&*client, mount, key, input, None).await })
+            .await?;
         Ok(response.ciphertext)
     }
 
     /// Decrypts a `vault:vN:...` ciphertext produced under `key`.
     pub async fn decrypt(&self, key: &str, ciphertext: &str) -> Result<Zeroizing<Vec<u8>>, VaultError> {
-        let response =
-            vaultrs::transit::data::decrypt(&*self.client(), &self.inner.transit_mount, key, ciphertext, None).await?;
+        let mount = &self.inner.transit_mount;
+        let response = self
+            .call(|client| async move { vaultrs::transit::data::decrypt(&*client, mount, key, ciphertext, None).await })
+            .await?;
         decode_secret(response.plaintext)
     }
 
     /// A new 256-bit data key under `key` (transit `datakey/plaintext`).
     pub async fn generate_data_key(&self, key: &str) -> Result<DataKey, VaultError> {
-        let mut opts = GenerateDataKeyRequest::builder();
-        opts.bits(256u16);
-        let response = vaultrs::transit::generate::data_key(
-            &*self.client(),
-            &self.inner.transit_mount,
-            key,
-            DataKeyType::Plaintext,
-            Some(&mut opts),
-        )
-        .await?;
+        let mount = &self.inner.transit_mount;
+        let response = self
+            .call(|client| async move {
+                let mut opts = GenerateDataKeyRequest::builder();
+                opts.bits(256u16);
+                vaultrs::transit::generate::data_key(&*client, mount, key, DataKeyType::Plaintext, Some(&mut opts))
+                    .await
+            })
+            .await?;
         let encoded = response.plaintext.ok_or_else(|| VaultError::internal("datakey response has no plaintext"))?;
         let decoded = decode_secret(encoded)?;
         if decoded.len() != 32 {
@@ -128,8 +138,10 @@ impl Vault {
     /// Signs `data` with an asymmetric transit key; returns `vault:vN:<signature>`.
     pub async fn sign(&self, key: &str, data: &[u8]) -> Result<String, VaultError> {
         let input = STANDARD.encode(data);
-        let response =
-            vaultrs::transit::data::sign(&*self.client(), &self.inner.transit_mount, key, &input, None).await?;
+        let (mount, input) = (&self.inner.transit_mount, input.as_str());
+        let response = self
+            .call(|client| async move { vaultrs::transit::data::sign(&*client, mount, key, input, None).await })
+            .await?;
         Ok(response.signature)
     }
 
@@ -137,11 +149,14 @@ impl Vault {
     /// A malformed signature is `Rejected`, not `false`.
     pub async fn verify(&self, key: &str, data: &[u8], signature: &str) -> Result<bool, VaultError> {
         let input = STANDARD.encode(data);
-        let mut opts = VerifySignedDataRequest::builder();
-        opts.signature(signature);
-        let response =
-            vaultrs::transit::data::verify(&*self.client(), &self.inner.transit_mount, key, &input, Some(&mut opts))
-                .await?;
+        let (mount, input) = (&self.inner.transit_mount, input.as_str());
+        let response = self
+            .call(|client| async move {
+                let mut opts = VerifySignedDataRequest::builder();
+                opts.signature(signature);
+                vaultrs::transit::data::verify(&*client, mount, key, input, Some(&mut opts)).await
+            })
+            .await?;
         Ok(response.valid)
     }
 }

@@ -14,9 +14,10 @@ pub async fn tenant_with_key() -> TenantId {
 }
 
 /// The records service's keyring with the given data-key TTL.
+#[expect(clippy::expect_used, reason = "test set-up failures must stop the test with their cause")]
 pub async fn records_keyring(ttl_secs: u64) -> Keyring {
     let settings = CryptoSettings { data_key_ttl_secs: ttl_secs, data_key_cache_capacity: 1000 };
-    Keyring::new(service_vault(Service::Records).await, &settings)
+    Keyring::new(service_vault(Service::Records).await, &settings).expect("valid crypto settings")
 }
 
 pub fn note_body(row: Uuid) -> FieldContext<'static> {

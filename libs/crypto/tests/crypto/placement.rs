@@ -52,8 +52,10 @@ async fn a_value_moved_to_another_row_column_or_tenant_does_not_decrypt() {
 #[tokio::test]
 async fn flipping_a_bit_at_any_byte_position_makes_decryption_fail() {
     tp_testkit::init();
+    // One tenant: this is about tampering; a value moved to another tenant is covered by
+    // `a_value_moved_to_another_row_column_or_tenant_does_not_decrypt`.
     let keyring = records_keyring(300).await;
-    let (tenant, _other) = (tenant_with_key().await, tenant_with_key().await);
+    let tenant = tenant_with_key().await;
     let field = note_body(Uuid::now_v7());
     let sealed = keyring.encrypt(&tenant, &field, b"short").await.unwrap();
 
