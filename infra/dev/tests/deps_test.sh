@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Self-test of infra/dev/deps: a throwaway dir (mktemp), profile test, ports 54340-54342.
-# up -> checks (status, PostgreSQL roles, AppRole policy, Redis auth) -> second up is a
-# no-op -> down leaves no process behind -> down --purge. Last line: "N passed, N failed".
+# Self-test of infra/dev/deps: a throwaway dir (mktemp), profile test, ports 54340-54343.
+# up -> checks (status, PostgreSQL roles, AppRole policy, Redis auth, no secret in argv or
+# logs) -> second up is a no-op -> down leaves no process behind -> stale pid files naming
+# other live processes are neither trusted nor signalled -> down --purge -> as root, the
+# /var/tmp cluster fallback refuses planted paths, then works. Last line: "N passed, N failed".
 set -euo pipefail
 
 REPO_ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../../.." && pwd)
@@ -14,6 +16,10 @@ PORTS=(54340 54341 54342)
 ALL_PORTS=("${PORTS[@]}" 54343)
 TP_DEV_DIR=$(mktemp -d "${TMPDIR:-/tmp}/tp-deps-test.XXXXXX")
 export TP_DEV_DIR
+# Made by later sections; the cleanup removes whatever exists.
+SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/tp-deps-scratch.XXXXXX")
+FB_DIR="" FB_HOME="" BAIT=""
+DECOY_PIDS=()
 
 PASSED=0
 FAILED=0
@@ -36,23 +42,32 @@ pid_alive() {
   [[ ${stat%% *} != Z ]]
 }
 listening() { [[ -n $(ss -Hltn "sport = :$1" 2>/dev/null) ]]; }
-read_pids() {
-  PG_PID=$(head -n1 "$TP_DEV_DIR/pg/postmaster.pid" 2>/dev/null || true)
-  REDIS_PID=$(cat "$TP_DEV_DIR/redis.pid" 2>/dev/null || true)
-  BAO_PID=$(cat "$TP_DEV_DIR/bao.pid" 2>/dev/null || true)
+read_pids() { # [DIR [CLUSTER HOME]]
+  local dir=${1:-$TP_DEV_DIR}
+  PG_PID=$(head -n1 "${2:-$dir}/pg/postmaster.pid" 2>/dev/null || true)
+  REDIS_PID=$(cat "$dir/redis.pid" 2>/dev/null || true)
+  BAO_PID=$(cat "$dir/bao.pid" 2>/dev/null || true)
+}
+# Stop a profile (by this test's own pids if down fails) and remove its dirs.
+teardown() { # DIR [CLUSTER HOME]
+  local p
+  read_pids "$@"
+  TP_DEV_DIR=$1 "$DEPS" down --purge --profile test >/dev/null 2>&1
+  for p in $BAO_PID $REDIS_PID $PG_PID; do
+    if pid_alive "$p"; then kill -KILL "$p" 2>/dev/null; fi
+  done
+  rm -rf -- "$1"
 }
 
-# Whatever happens, stop what this test started (by its own pids) and remove the dir.
+# Whatever happens, stop what this test started (by its own pids) and remove the dirs.
 cleanup() {
   set +e
-  if [[ -d $TP_DEV_DIR ]]; then
-    read_pids
-    "$DEPS" down --purge --profile test >/dev/null 2>&1
-    for p in $BAO_PID $REDIS_PID $PG_PID; do
-      if pid_alive "$p"; then kill -KILL "$p" 2>/dev/null; fi
-    done
-    rm -rf -- "$TP_DEV_DIR"
-  fi
+  if [[ -d $TP_DEV_DIR ]]; then teardown "$TP_DEV_DIR"; fi
+  if [[ -n $FB_DIR && -d $FB_DIR ]]; then teardown "$FB_DIR" "$FB_HOME"; fi
+  if [[ -n $FB_HOME ]]; then rm -rf -- "$FB_HOME"; fi
+  if [[ -n $BAIT ]]; then rm -rf -- "$BAIT"; fi
+  for p in "${DECOY_PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done
+  rm -rf -- "$SCRATCH"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -115,7 +130,7 @@ check "test profile: fsync off, max_connections 300" \
 
 # ------------------------------------------------------------------ OpenBao
 vault_code() { # METHOD PATH TOKEN [JSON] -> HTTP status
-  curl -s -o /dev/null -w '%{http_code}' -X "$1" -H "X-Vault-Token: $3" \
+  curl -s -o /dev/null -w '%{http_code}' -X "$1" -H @<(printf 'X-Vault-Token: %s\n' "$3") \
     ${4:+--data-binary "$4"} "$TP_VAULT_ADDR/v1/$2"
 }
 approle_login() { # SVC -> client token
@@ -126,6 +141,14 @@ approle_login() { # SVC -> client token
     curl -s -X POST --data-binary @- "$TP_VAULT_ADDR/v1/auth/approle/login")
   [[ $body =~ $re ]] && printf '%s' "${BASH_REMATCH[1]}"
 }
+read_pids
+bao_args=$(tr '\0' ' ' <"/proc/$BAO_PID/cmdline" 2>/dev/null || true)
+root_token_not_in_argv() {
+  [[ $bao_args == *"-dev-listen-address=127.0.0.1:54342"* && $bao_args != *"$TP_VAULT_ROOT_TOKEN"* ]]
+}
+check "the root token is not in /proc/<openbao pid>/cmdline" root_token_not_in_argv
+check "the root token (passed in bao's environment) works: lookup-self" \
+  eq "$(vault_code GET auth/token/lookup-self "$TP_VAULT_ROOT_TOKEN")" 200
 REC_TOKEN=$(approle_login RECORDS || true)
 check "AppRole login with the records role_id/secret_id" test -n "$REC_TOKEN"
 ID_TOKEN=$(approle_login IDENTITY || true)
@@ -164,6 +187,8 @@ REDIS_PW=${TP_REDIS_URL#redis://:}
 REDIS_PW=${REDIS_PW%%@*}
 check "redis PING with the password" \
   eq "$(REDISCLI_AUTH=$REDIS_PW redis-cli -h 127.0.0.1 -p 54341 ping 2>&1)" PONG
+redis_title() { [[ $(tr '\0' ' ' <"/proc/$REDIS_PID/cmdline") == *" $TP_DEV_DIR/redis.conf"* ]]; }
+check "redis names its config file in its process title (its identity for down)" redis_title
 redis_noauth() { [[ $(redis-cli -h 127.0.0.1 -p 54341 ping 2>&1) == NOAUTH* ]]; }
 check "redis refuses without the password" redis_noauth
 
@@ -179,6 +204,37 @@ read_pids
 check "second up keeps the same pids (pg redis bao: $before) in $warm_ms ms" eq "$PG_PID $REDIS_PID $BAO_PID" "$before"
 check "second up leaves the env file byte-for-byte" cmp -s "$ENV_FILE" "$TP_DEV_DIR/env.before"
 check "second up leaves the env file mtime" eq "$(stat -c %y "$ENV_FILE")" "$mtime_before"
+
+# ------------------------------------------------------------------ bootstrap errors hide passwords
+# A role default of read-only makes the bootstrap's first statement (ALTER ROLE ... PASSWORD)
+# fail; postgres would log that statement, password included, without the fix.
+admin_sql() { PGOPTIONS='-c default_transaction_read_only=off' psql_at "$TP_DATABASE_ADMIN_URL" "$1"; }
+no_secret_in() { # TEXT: holds none of the generated secrets
+  local k v
+  while IFS='=' read -r k v; do
+    if [[ -n $v && $k != \#* && $1 == *"$v"* ]]; then printf '       %s is in there\n' "$k"; return 1; fi
+  done <"$TP_DEV_DIR/secrets"
+}
+admin_sql "ALTER ROLE postgres SET default_transaction_read_only = on" >/dev/null
+rm -f "$TP_DEV_DIR/up.state"
+up_rc=0
+up_out=$(deps up --profile test) || up_rc=$?
+printf '%s\n' "$up_out"
+check "a failing bootstrap makes up fail" test "$up_rc" -ne 0
+check "...and up's output holds no password" no_secret_in "$up_out"
+check "...and pg.log holds no password" no_secret_in "$(cat "$TP_DEV_DIR/pg.log")"
+admin_sql "ALTER ROLE postgres RESET default_transaction_read_only" >/dev/null
+check "up succeeds again once the role is fixed" deps up --profile test
+
+# ------------------------------------------------------------------ port base range
+port_base_refused() {
+  local out
+  out=$(TP_PORT_BASE=65533 deps env --profile test) && return 1
+  [[ $out == *"1024..65532"* ]] || { printf '%s\n' "$out"; return 1; }
+}
+port_base_accepted() { [[ $(TP_PORT_BASE=65532 deps env --profile test) != *"TP_PORT_BASE must"* ]]; }
+check "TP_PORT_BASE 65533 is refused (the openbao cluster listener would be 65536)" port_base_refused
+check "TP_PORT_BASE 65532 is accepted" port_base_accepted
 
 # ------------------------------------------------------------------ down
 t0=$(now_ms)
@@ -198,8 +254,91 @@ for p in $before; do check "pid $p is gone after down ($down_ms ms)" pid_gone "$
 for p in "${ALL_PORTS[@]}"; do check "nothing listens on $p after down" not_listening "$p"; done
 check "status exits 1 after down" status_fails
 check "data dir kept after down" test -f "$TP_DEV_DIR/pg/PG_VERSION"
+
+# ------------------------------------------------------------------ stale pid files
+# After a reboot a pid file may name a recycled pid: an unrelated process with the very same
+# name. Decoys: sleep started under the names postgres, redis-server and bao.
+start_decoy() { # NAME -> pid in DECOY
+  local i
+  ln -s "$(command -v sleep)" "$SCRATCH/$1"
+  "$SCRATCH/$1" 300 &
+  DECOY=$!
+  DECOY_PIDS+=("$DECOY")
+  for ((i = 0; i < 50; i++)); do
+    [[ $(cat "/proc/$DECOY/comm" 2>/dev/null) == "$1" ]] && return 0
+    sleep 0.02
+  done
+}
+start_decoy postgres
+printf '%s\n%s\n0\n54340\n' "$DECOY" "$TP_DEV_DIR/pg" >"$TP_DEV_DIR/pg/postmaster.pid"
+start_decoy redis-server
+echo "$DECOY" >"$TP_DEV_DIR/redis.pid"
+start_decoy bao
+echo "$DECOY" >"$TP_DEV_DIR/bao.pid"
+status_rc=0
+status_out=$(deps status --profile test) || status_rc=$?
+printf '%s\n' "$status_out"
+check "status with pid files naming other processes exits 1" eq "$status_rc" 1
+check "status reports all 3 pid files as stale" eq "$(grep -c 'stopped .*stale pid file' <<<"$status_out")" 3
+down_out=$(deps down --profile test) || true
+printf '%s\n' "$down_out"
+check "down reports all 3 pid files as stale" eq "$(grep -c 'stale pid file' <<<"$down_out")" 3
+for p in "${DECOY_PIDS[@]}"; do check "down did not signal decoy pid $p" pid_alive "$p"; done
+no_pid_files() { [[ ! -e $TP_DEV_DIR/pg/postmaster.pid && ! -e $TP_DEV_DIR/redis.pid && ! -e $TP_DEV_DIR/bao.pid ]]; }
+check "down removed the stale pid files" no_pid_files
+for p in "${DECOY_PIDS[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+DECOY_PIDS=()
+
 check "down again is a no-op saying not running" second_down_noop
 check "down --purge removes the dir" purge_removes_dir
+
+# ------------------------------------------------------------------ /var/tmp cluster fallback
+# As root, a dev dir that user postgres cannot reach (a fresh mktemp -d clone) puts the cluster
+# in /var/tmp/tp-dev-pg-<hash of the dir>: a name anyone can predict and plant first.
+if [[ $(id -u) -eq 0 ]]; then
+  mkdir -m 700 "$SCRATCH/private"
+  FB_DIR=$SCRATCH/private/dev
+  FB_HOME=/var/tmp/tp-dev-pg-$(printf '%s' "$FB_DIR" | sha256sum | cut -c1-16)
+  fb() { TP_DEV_DIR=$FB_DIR deps "$@" --profile test; }
+  fb_refuses() { # what the planted path is
+    local out
+    # Should up start anyway (a regression), stop it before the next case.
+    out=$(fb up) && { printf '       up succeeded\n'; teardown "$FB_DIR" "$FB_HOME"; return 1; }
+    [[ $out == *"refusing to use $FB_HOME"*"$1"* ]] || { printf '%s\n' "$out"; return 1; }
+  }
+  empty_dir() { [[ -d $1 && -z $(ls -A "$1") ]]; }
+  # The link points where user postgres can go, so only the check stops root from using it.
+  BAIT=$(mktemp -d /var/tmp/tp-deps-bait.XXXXXX)
+  chmod 755 "$BAIT"
+  plant() { # symlink | foreign | writable
+    rm -rf -- "$FB_HOME"
+    case $1 in
+      symlink) ln -s "$BAIT" "$FB_HOME" ;;
+      foreign) mkdir -m 755 "$FB_HOME" && chown 65534:65534 "$FB_HOME" ;;
+      writable) mkdir -m 777 "$FB_HOME" ;;
+    esac
+  }
+  plant symlink
+  check "fallback: up refuses a symlink planted at $FB_HOME" fb_refuses "symbolic link"
+  check "fallback: ...and writes nothing where it points" empty_dir "$BAIT"
+  plant foreign
+  check "fallback: up refuses a dir there owned by another user" fb_refuses "owned by uid 65534"
+  check "fallback: ...and writes nothing in it" empty_dir "$FB_HOME"
+  plant writable
+  check "fallback: up refuses a root dir there that others may write" fb_refuses "lets others write"
+  rm -rf -- "$FB_HOME"
+  t0=$(now_ms)
+  check "fallback: up creates the dir itself and starts" fb up
+  fb_ms=$(($(now_ms) - t0))
+  check "fallback: cluster home is a root-owned 711 dir ($fb_ms ms)" \
+    eq "$(stat -c '%F %U %a' "$FB_HOME")" "directory root 711"
+  check "fallback: the cluster lives there" test -f "$FB_HOME/pg/PG_VERSION"
+  check "fallback: status exits 0" fb status
+  fb_purged() { fb down --purge && [[ ! -e $FB_DIR && ! -e $FB_HOME ]]; }
+  check "fallback: down --purge removes the dev dir and the cluster home" fb_purged
+else
+  printf 'skip   /var/tmp cluster fallback checks (root only)\n'
+fi
 
 summary
 ((FAILED == 0))
