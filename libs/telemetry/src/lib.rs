@@ -101,6 +101,10 @@ where
 }
 
 fn tracer_provider(service: &str, version: &str, endpoint: &str) -> Result<SdkTracerProvider, TelemetryError> {
+    // The exporter's HTTP client is built without a default TLS provider (the workspace keeps
+    // one backend, ring) and would panic in its own thread without one. Installing is a no-op
+    // when the binary already did.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     // The HTTP exporter wants the full signal path; accept the base URL operators usually give.
     let endpoint = if endpoint.ends_with("/v1/traces") {
         endpoint.to_owned()
