@@ -24,6 +24,7 @@ cmd_up() {
   pg_bootstrap
   redis_ensure_running
   bao_ensure_running
+  # On every (re)start of bao, either profile: policy file changes take effect.
   if ((BAO_STARTED)) || ! bao_bootstrapped; then
     bao_bootstrap
   fi

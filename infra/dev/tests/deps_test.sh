@@ -1,21 +1,30 @@
 #!/usr/bin/env bash
-# Self-test of infra/dev/deps: a throwaway dir (mktemp), profile test, ports 54340-54343.
-# up -> checks (status, PostgreSQL roles, AppRole policy, Redis auth, no secret in argv or
-# logs) -> second up is a no-op -> down leaves no process behind -> stale pid files naming
-# other live processes are neither trusted nor signalled -> down --purge -> as root, the
-# /var/tmp cluster fallback refuses planted paths, then works. Last line: "N passed, N failed".
+# Self-test of infra/dev/deps: throwaway dirs (mktemp); profile test on ports base..base+3,
+# profile run on base+4..base+7 (base: DEPS_TEST_PORT_BASE, default 54340).
+# Profile test: up -> checks (status, PostgreSQL roles, AppRole policy, Redis auth, no secret
+# in argv or logs) -> second up is a no-op -> down leaves no process behind -> stale pid files
+# naming other live processes are neither trusted nor signalled -> down --purge -> as root,
+# the /var/tmp cluster fallback refuses planted paths, then works.
+# Profile run (persistent OpenBao): up -> the root makes a transit key, a ciphertext and a KV
+# secret -> down -> up -> all still there, the env file's AppRole ids still log in, no token
+# in bao's argv -> down --purge leaves no process and no dir. Last line: "N passed, N failed".
 set -euo pipefail
 
 REPO_ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../../.." && pwd)
 DEPS="$REPO_ROOT/infra/dev/deps"
 # deps prints progress on stderr: keep it in order with our own lines.
 deps() { "$DEPS" "$@" 2>&1; }
-export TP_PORT_BASE=54340
-PORTS=(54340 54341 54342)
-# OpenBao's dev server also opens its cluster listener on its port + 1.
-ALL_PORTS=("${PORTS[@]}" 54343)
+BASE=${DEPS_TEST_PORT_BASE:-54340}
+RUN_BASE=$((BASE + 4))
+export TP_PORT_BASE=$BASE
+PORTS=("$BASE" "$((BASE + 1))" "$((BASE + 2))")
+# OpenBao also opens its cluster listener on its port + 1.
+ALL_PORTS=("${PORTS[@]}" "$((BASE + 3))")
 TP_DEV_DIR=$(mktemp -d "${TMPDIR:-/tmp}/tp-deps-test.XXXXXX")
 export TP_DEV_DIR
+# The run profile's env file sets TP_DEV_DIR too: the cleanup uses these.
+TEST_DIR=$TP_DEV_DIR
+RUN_DIR=""
 # Made by later sections; the cleanup removes whatever exists.
 SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/tp-deps-scratch.XXXXXX")
 FB_DIR="" FB_HOME="" BAIT=""
@@ -49,10 +58,12 @@ read_pids() { # [DIR [CLUSTER HOME]]
   BAO_PID=$(cat "$dir/bao.pid" 2>/dev/null || true)
 }
 # Stop a profile (by this test's own pids if down fails) and remove its dirs.
-teardown() { # DIR [CLUSTER HOME]
-  local p
+teardown() { # PROFILE DIR [CLUSTER HOME]
+  local profile=$1 p base=$BASE
+  shift
+  if [[ $profile == run ]]; then base=$RUN_BASE; fi
   read_pids "$@"
-  TP_DEV_DIR=$1 "$DEPS" down --purge --profile test >/dev/null 2>&1
+  TP_DEV_DIR=$1 TP_PORT_BASE=$base "$DEPS" down --purge --profile "$profile" >/dev/null 2>&1
   for p in $BAO_PID $REDIS_PID $PG_PID; do
     if pid_alive "$p"; then kill -KILL "$p" 2>/dev/null; fi
   done
@@ -62,8 +73,9 @@ teardown() { # DIR [CLUSTER HOME]
 # Whatever happens, stop what this test started (by its own pids) and remove the dirs.
 cleanup() {
   set +e
-  if [[ -d $TP_DEV_DIR ]]; then teardown "$TP_DEV_DIR"; fi
-  if [[ -n $FB_DIR && -d $FB_DIR ]]; then teardown "$FB_DIR" "$FB_HOME"; fi
+  if [[ -d $TEST_DIR ]]; then teardown test "$TEST_DIR"; fi
+  if [[ -n $RUN_DIR && -d $RUN_DIR ]]; then teardown run "$RUN_DIR"; fi
+  if [[ -n $FB_DIR && -d $FB_DIR ]]; then teardown test "$FB_DIR" "$FB_HOME"; fi
   if [[ -n $FB_HOME ]]; then rm -rf -- "$FB_HOME"; fi
   if [[ -n $BAIT ]]; then rm -rf -- "$BAIT"; fi
   for p in "${DECOY_PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done
@@ -72,7 +84,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-for p in "${ALL_PORTS[@]}"; do
+for p in "${ALL_PORTS[@]}" "$RUN_BASE" "$((RUN_BASE + 1))" "$((RUN_BASE + 2))" "$((RUN_BASE + 3))"; do
   if listening "$p"; then
     nok "port $p is free before the test (something else listens there)"
     summary
@@ -144,7 +156,7 @@ approle_login() { # SVC -> client token
 read_pids
 bao_args=$(tr '\0' ' ' <"/proc/$BAO_PID/cmdline" 2>/dev/null || true)
 root_token_not_in_argv() {
-  [[ $bao_args == *"-dev-listen-address=127.0.0.1:54342"* && $bao_args != *"$TP_VAULT_ROOT_TOKEN"* ]]
+  [[ $bao_args == *"-dev-listen-address=127.0.0.1:$((BASE + 2))"* && $bao_args != *"$TP_VAULT_ROOT_TOKEN"* ]]
 }
 check "the root token is not in /proc/<openbao pid>/cmdline" root_token_not_in_argv
 check "the root token (passed in bao's environment) works: lookup-self" \
@@ -186,10 +198,10 @@ check "...and the key is gone after delete" \
 REDIS_PW=${TP_REDIS_URL#redis://:}
 REDIS_PW=${REDIS_PW%%@*}
 check "redis PING with the password" \
-  eq "$(REDISCLI_AUTH=$REDIS_PW redis-cli -h 127.0.0.1 -p 54341 ping 2>&1)" PONG
+  eq "$(REDISCLI_AUTH=$REDIS_PW redis-cli -h 127.0.0.1 -p "$((BASE + 1))" ping 2>&1)" PONG
 redis_title() { [[ $(tr '\0' ' ' <"/proc/$REDIS_PID/cmdline") == *" $TP_DEV_DIR/redis.conf"* ]]; }
 check "redis names its config file in its process title (its identity for down)" redis_title
-redis_noauth() { [[ $(redis-cli -h 127.0.0.1 -p 54341 ping 2>&1) == NOAUTH* ]]; }
+redis_noauth() { [[ $(redis-cli -h 127.0.0.1 -p "$((BASE + 1))" ping 2>&1) == NOAUTH* ]]; }
 check "redis refuses without the password" redis_noauth
 
 # ------------------------------------------------------------------ second up is a no-op
@@ -209,11 +221,11 @@ check "second up leaves the env file mtime" eq "$(stat -c %y "$ENV_FILE")" "$mti
 # A role default of read-only makes the bootstrap's first statement (ALTER ROLE ... PASSWORD)
 # fail; postgres would log that statement, password included, without the fix.
 admin_sql() { PGOPTIONS='-c default_transaction_read_only=off' psql_at "$TP_DATABASE_ADMIN_URL" "$1"; }
-no_secret_in() { # TEXT: holds none of the generated secrets
+no_secret_in() { # TEXT [DEV DIR]: holds none of the secrets in that dir's secrets file
   local k v
   while IFS='=' read -r k v; do
     if [[ -n $v && $k != \#* && $1 == *"$v"* ]]; then printf '       %s is in there\n' "$k"; return 1; fi
-  done <"$TP_DEV_DIR/secrets"
+  done <"${2:-$TEST_DIR}/secrets"
 }
 admin_sql "ALTER ROLE postgres SET default_transaction_read_only = on" >/dev/null
 rm -f "$TP_DEV_DIR/up.state"
@@ -270,7 +282,7 @@ start_decoy() { # NAME -> pid in DECOY
   done
 }
 start_decoy postgres
-printf '%s\n%s\n0\n54340\n' "$DECOY" "$TP_DEV_DIR/pg" >"$TP_DEV_DIR/pg/postmaster.pid"
+printf '%s\n%s\n0\n%s\n' "$DECOY" "$TP_DEV_DIR/pg" "$BASE" >"$TP_DEV_DIR/pg/postmaster.pid"
 start_decoy redis-server
 echo "$DECOY" >"$TP_DEV_DIR/redis.pid"
 start_decoy bao
@@ -303,7 +315,7 @@ if [[ $(id -u) -eq 0 ]]; then
   fb_refuses() { # what the planted path is
     local out
     # Should up start anyway (a regression), stop it before the next case.
-    out=$(fb up) && { printf '       up succeeded\n'; teardown "$FB_DIR" "$FB_HOME"; return 1; }
+    out=$(fb up) && { printf '       up succeeded\n'; teardown test "$FB_DIR" "$FB_HOME"; return 1; }
     [[ $out == *"refusing to use $FB_HOME"*"$1"* ]] || { printf '%s\n' "$out"; return 1; }
   }
   empty_dir() { [[ -d $1 && -z $(ls -A "$1") ]]; }
@@ -339,6 +351,88 @@ if [[ $(id -u) -eq 0 ]]; then
 else
   printf 'skip   /var/tmp cluster fallback checks (root only)\n'
 fi
+
+# ------------------------------------------------------------------ profile run: persistent OpenBao
+# OpenBao is a real server here: tenant keys and KV must outlive down/up, or PHI encrypted by
+# an earlier `just run` could no longer be decrypted.
+RUN_DIR=$(mktemp -d "${TMPDIR:-/tmp}/tp-deps-run.XXXXXX")
+run() { TP_DEV_DIR=$RUN_DIR TP_PORT_BASE=$RUN_BASE deps "$@" --profile run; }
+load_run_env() {
+  set -a
+  # shellcheck disable=SC1091
+  if [[ -f $RUN_DIR/env ]]; then . "$RUN_DIR/env"; fi
+  set +a
+}
+vault_body() { # METHOD PATH TOKEN [JSON] -> response body
+  curl -s -X "$1" -H @<(printf 'X-Vault-Token: %s\n' "$3") ${4:+--data-binary "$4"} "$TP_VAULT_ADDR/v1/$2"
+}
+json_at() { # NAME JSON -> first string value of NAME
+  local re="\"$1\": *\"([^\"]*)\""
+  if [[ $2 =~ $re ]]; then printf '%s' "${BASH_REMATCH[1]}"; fi
+}
+# timed DESCRIPTION COMMAND...: check, with the time it took in the description.
+timed() {
+  local desc=$1 t0 rc=0
+  shift
+  t0=$(now_ms)
+  "$@" || rc=$?
+  if ((rc == 0)); then ok "$desc ($(($(now_ms) - t0)) ms)"; else nok "$desc"; fi
+}
+timed "run: deps up --profile run (first start: OpenBao init)" run up
+load_run_env
+read_pids "$RUN_DIR"
+run_pids="$PG_PID $REDIS_PID $BAO_PID"
+bao1=$BAO_PID
+real_server() {
+  local args
+  args=$'\n'$(tr '\0' '\n' <"/proc/$BAO_PID/cmdline" 2>/dev/null)$'\n'
+  [[ $args == *$'\n'"-config=$RUN_DIR/bao.hcl"$'\n'* && $args != *$'\n'-dev$'\n'* ]]
+}
+check "run: openbao is a real server started with -config=<dir>/bao.hcl" real_server
+check "run: bao.hcl is 0600 with raft storage in <dir>/bao-data" \
+  eq "$(stat -c %a "$RUN_DIR/bao.hcl") $(grep -c "path = \"$RUN_DIR/bao-data\"" "$RUN_DIR/bao.hcl")" "600 1"
+check "run: the secrets file (0600) keeps the unseal key" \
+  eq "$(stat -c %a "$RUN_DIR/secrets") $(grep -c '^BAO_UNSEAL_KEY=.' "$RUN_DIR/secrets")" "600 1"
+check "run: the env file's root token is OpenBao's (lookup-self)" \
+  eq "$(vault_code GET auth/token/lookup-self "$TP_VAULT_ROOT_TOKEN")" 200
+check "run: the root creates transit key tenant-persist" \
+  is_2xx "$(vault_code POST transit/keys/tenant-persist "$TP_VAULT_ROOT_TOKEN" '{"type":"aes256-gcm96"}')"
+ciphertext=$(json_at ciphertext "$(vault_body POST transit/encrypt/tenant-persist "$TP_VAULT_ROOT_TOKEN" '{"plaintext":"cGhpLWRhdGE="}')")
+check "run: ...and encrypts with it" test -n "$ciphertext"
+check "run: the root writes KV secret secret/data/persist/x (KV v2 mounted)" \
+  eq "$(vault_code POST secret/data/persist/x "$TP_VAULT_ROOT_TOKEN" '{"data":{"v":"kept"}}')" 200
+sid_before=${TP_VAULT_SECRET_ID_RECORDS:-}
+check "run: down" run down
+check "run: openbao pid $bao1 is gone after down" pid_gone "$bao1"
+timed "run: up again (OpenBao unsealed, ids kept)" run up
+load_run_env
+read_pids "$RUN_DIR"
+check "run: openbao was restarted (pid $bao1 -> $BAO_PID)" test "$BAO_PID" != "$bao1"
+check "run: transit key tenant-persist survived the restart" \
+  eq "$(vault_code GET transit/keys/tenant-persist "$TP_VAULT_ROOT_TOKEN")" 200
+check "run: the KV secret survived the restart" \
+  eq "$(json_at v "$(vault_body GET secret/data/persist/x "$TP_VAULT_ROOT_TOKEN")")" kept
+check "run: the env file keeps records' secret_id" eq "${TP_VAULT_SECRET_ID_RECORDS:-}" "$sid_before"
+REC_TOKEN=$(approle_login RECORDS || true)
+check "run: AppRole login (records) with the env file's credentials" test -n "$REC_TOKEN"
+check "run: records decrypts the ciphertext made before the restart" \
+  eq "$(json_at plaintext "$(vault_body POST transit/decrypt/tenant-persist "$REC_TOKEN" "{\"ciphertext\":\"$ciphertext\"}")")" cGhpLWRhdGE=
+check "run: bao's argv holds no token, key or password" \
+  no_secret_in "$(tr '\0' ' ' <"/proc/$BAO_PID/cmdline" 2>/dev/null)" "$RUN_DIR"
+run_pids+=" $PG_PID $REDIS_PID $BAO_PID"
+before="$PG_PID $REDIS_PID $BAO_PID"
+check "run: second up succeeds" run up
+read_pids "$RUN_DIR"
+check "run: second up keeps the same pids" eq "$PG_PID $REDIS_PID $BAO_PID" "$before"
+check "run: status exits 0" run status
+run_purged() { run down --purge && [[ ! -e $RUN_DIR ]]; }
+check "run: down --purge removes the dir (OpenBao's data too)" run_purged
+none_alive() {
+  local p
+  for p in $run_pids; do if pid_alive "$p"; then printf '       pid %s is alive\n' "$p"; return 1; fi; done
+  for ((p = RUN_BASE; p < RUN_BASE + 4; p++)); do if listening "$p"; then printf '       port %s listens\n' "$p"; return 1; fi; done
+}
+check "run: no process of the run profile is left, no port listens" none_alive
 
 summary
 ((FAILED == 0))
