@@ -10,8 +10,6 @@
 //! errors by variant name and JSON position only, plus Vault's own `errors` list, which names
 //! the failure ("permission denied") but never echoes request data.
 
-use std::fmt::Write as _;
-
 use vaultrs::error::ClientError;
 
 /// A failed Vault call. `Display` is safe to show a client; the [`Cause`] (logs only) says
@@ -115,7 +113,7 @@ fn describe(err: &ClientError) -> String {
         ClientError::JsonParseError { source } => format!("{err}: JsonParseError{}", json_position(source)),
         ClientError::RestClientError { source } => format!("{err}: {}", describe_rest(source)),
         // Fixed texts whose sources are I/O or TLS-configuration errors.
-        _ => with_sources(err),
+        _ => tp_errors::error_chain(err),
     }
 }
 
@@ -129,7 +127,7 @@ fn describe_rest(err: &rustify::errors::ClientError) -> String {
         | Rest::RequestBuildError { .. }
         | Rest::ReqwestBuildError { .. }
         | Rest::UrlBuildError { .. }
-        | Rest::UrlParseError { .. } => with_sources(err),
+        | Rest::UrlParseError { .. } => tp_errors::error_chain(err),
         Rest::ServerResponseError { code, .. } => format!("ServerResponseError (status {code})"),
         // Parsing a response (which may be a data key) or serialising a request (which may
         // be plaintext): the variant and where in the JSON, never the message.
@@ -140,17 +138,6 @@ fn describe_rest(err: &rustify::errors::ClientError) -> String {
         Rest::UrlQueryParseError { .. } => "UrlQueryParseError".to_owned(),
         Rest::GenericError { .. } => "GenericError".to_owned(),
     }
-}
-
-/// `Display` of `err` and its sources, for errors whose texts are known to be fixed.
-fn with_sources(err: &dyn std::error::Error) -> String {
-    let mut out = err.to_string();
-    let mut source = err.source();
-    while let Some(cause) = source {
-        let _ = write!(out, ": {cause}");
-        source = cause.source();
-    }
-    out
 }
 
 /// ` at line L column C` of the first serde_json error in the chain, else empty.
