@@ -171,10 +171,7 @@ bao_stop() {
     log "openbao: not running"
     return 0
   fi
-  kill_ours TERM "$pid" bao_pid_ours
-  wait_dead "$pid" 10 || { kill_ours KILL "$pid" bao_pid_ours; wait_dead "$pid" 5; } ||
-    die "openbao pid $pid did not stop"
+  terminate openbao "$pid" bao_pid_ours "$BAO_PORT"
   rm -f "$BAO_PIDFILE" "$VAULT_STATE"
-  wait_port_free "$BAO_PORT" 10 || die "port $BAO_PORT still in use after stopping openbao"
   log "openbao: stopped (was pid $pid)"
 }

@@ -73,6 +73,17 @@ wait_port_free() {
   for ((i = 0; i < $2 * 10; i++)); do port_listening "$1" || return 0; sleep 0.1; done
   return 1
 }
+# terminate NAME PID CHECK PORT: SIGTERM (then SIGKILL) PID while CHECK says it is ours, with
+# bounded waits, then wait for PORT to close. Dies if either does not happen.
+terminate() {
+  local name=$1 pid=$2 check=$3 port=$4
+  if pid_alive "$pid"; then
+    kill_ours TERM "$pid" "$check"
+    wait_dead "$pid" 10 || { kill_ours KILL "$pid" "$check"; wait_dead "$pid" 5; } ||
+      die "$name pid $pid did not stop"
+  fi
+  wait_port_free "$port" 10 || die "port $port still in use after stopping $name"
+}
 
 # hide_secrets: a filter dropping lines that hold a generated secret (SEC, when loaded). The
 # secrets reach grep through a pipe, never its argv (which ps shows to every local user).

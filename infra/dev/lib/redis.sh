@@ -79,13 +79,10 @@ redis_stop() {
     log "redis: not running"
     return 0
   fi
+  # Redis's own shutdown first; signals only if it does not go within 5 s.
   redis_cli shutdown nosave >/dev/null 2>&1 || true
-  if ! wait_dead "$pid" 5; then
-    kill_ours TERM "$pid" redis_pid_ours
-    wait_dead "$pid" 5 || { kill_ours KILL "$pid" redis_pid_ours; wait_dead "$pid" 5; } ||
-      die "redis pid $pid did not stop"
-  fi
+  wait_dead "$pid" 5 || true
+  terminate redis "$pid" redis_pid_ours "$REDIS_PORT"
   rm -f "$REDIS_PIDFILE"
-  wait_port_free "$REDIS_PORT" 10 || die "port $REDIS_PORT still in use after stopping redis"
   log "redis: stopped (was pid $pid)"
 }
