@@ -28,14 +28,6 @@ pub enum DbError {
     Query(#[from] DbErr),
 }
 
-impl DbError {
-    /// True when the database could not be reached (as opposed to a query being refused).
-    pub fn is_unavailable(&self) -> bool {
-        matches!(self, DbError::Unavailable(_))
-            || matches!(self, DbError::Query(DbErr::Conn(_) | DbErr::ConnectionAcquire(_)))
-    }
-}
-
 /// Pool settings. Bounded on purpose: a service must not exhaust the server's connections.
 #[derive(Debug, Clone)]
 pub struct PoolOptions {
