@@ -17,6 +17,13 @@ path "transit/sign/identity-*" {
 path "transit/verify/identity-*" {
   capabilities = ["update"]
 }
+# TOTP secrets are encrypted under identity-mfa (accounts are not tenant data).
+path "transit/encrypt/identity-*" {
+  capabilities = ["update"]
+}
+path "transit/decrypt/identity-*" {
+  capabilities = ["update"]
+}
 
 # Its own KV v2 subtree (secret/ is the KV v2 mount), no other service's.
 path "secret/data/identity/*" {

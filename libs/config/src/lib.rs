@@ -42,6 +42,20 @@ pub struct Settings {
     pub telemetry: TelemetrySettings,
     #[serde(default)]
     pub crypto: CryptoSettings,
+    /// The layered sources these settings came from, kept so a service can read its own
+    /// section (`identity.*`) with [`Settings::section`].
+    #[serde(skip)]
+    sources: Sources,
+}
+
+/// The raw layers, kept out of `Debug`: they hold secret values in plain text.
+#[derive(Clone, Default)]
+struct Sources(Figment);
+
+impl std::fmt::Debug for Sources {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("[layered sources]")
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -208,10 +222,18 @@ impl Settings {
     }
 
     pub fn from_figment(figment: Figment) -> Result<Self, ConfigError> {
-        let settings: Self = extract(figment)?;
+        let mut settings: Self = extract(figment.clone())?;
         // Reject bad values at start-up, not at the first encryption.
         settings.crypto.validate()?;
+        settings.sources = Sources(figment);
         Ok(settings)
+    }
+
+    /// A service's own settings section (`identity` reads `identity.*`), from the same
+    /// layers. A missing section deserialises from `{}`, so a type with defaults needs none.
+    pub fn section<T: serde::de::DeserializeOwned>(&self, name: &str) -> Result<T, ConfigError> {
+        let section = if self.sources.0.find_value(name).is_ok() { self.sources.0.focus(name) } else { Figment::new() };
+        section.extract().map_err(|e| ConfigError(format!("{name}: {e}")))
     }
 }
 
@@ -247,6 +269,24 @@ mod tests {
     fn invalid_crypto_settings_fail_at_load_time() {
         let err = Settings::from_figment(required().merge(("crypto.data_key_ttl_secs", 0))).unwrap_err();
         assert!(err.to_string().contains("crypto.data_key_ttl_secs"), "{err}");
+    }
+
+    #[derive(Debug, Deserialize)]
+    struct Section {
+        #[serde(default)]
+        issuer: Option<String>,
+        #[serde(default = "default_log_filter")]
+        fallback: String,
+    }
+
+    #[test]
+    fn a_service_reads_its_own_section_and_missing_sections_use_defaults() {
+        let s = Settings::from_figment(required().merge(("identity.issuer", "http://127.0.0.1:8081"))).unwrap();
+        let section: Section = s.section("identity").unwrap();
+        assert_eq!(section.issuer.as_deref(), Some("http://127.0.0.1:8081"));
+        let missing: Section = s.section("records").unwrap();
+        assert!(missing.issuer.is_none());
+        assert_eq!(missing.fallback, "info");
     }
 
     #[test]

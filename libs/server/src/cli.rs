@@ -18,8 +18,10 @@ use crate::{Deps, Server, StartupError, health_router, with_common_layers};
 pub trait ServiceApp {
     const SERVICE: Service;
 
-    /// The service's own routes; `/healthz` and `/readyz` are added around them.
-    fn routes(deps: Deps) -> Router;
+    /// The service's own routes; `/healthz` and `/readyz` are added around them. Async and
+    /// fallible because a service may prepare state at start-up (read its settings section,
+    /// make sure its Vault keys exist); an error stops start-up.
+    fn routes(deps: Deps, settings: &Settings) -> impl Future<Output = Result<Router, StartupError>> + Send;
 
     /// The service's migrations (an empty migrator for a service without a schema).
     type Migrator: MigratorTrait;
@@ -31,9 +33,9 @@ pub trait ServiceApp {
 }
 
 /// The full router of `A`: its routes, health endpoints and the common layers.
-pub fn router<A: ServiceApp>(deps: Deps, settings: &Settings) -> Router {
-    let app = A::routes(deps.clone()).merge(health_router(deps));
-    with_common_layers(app, &settings.http)
+pub async fn router<A: ServiceApp>(deps: Deps, settings: &Settings) -> Result<Router, StartupError> {
+    let app = A::routes(deps.clone(), settings).await?.merge(health_router(deps));
+    Ok(with_common_layers(app, &settings.http))
 }
 
 /// Builds `A` on a bound listener; tests use this with port 0.
@@ -45,8 +47,13 @@ pub async fn build<A: ServiceApp>(settings: &Settings) -> Result<Server, Startup
             .ok_or_else(|| StartupError::Config("database.migrate_on_start needs database.migrator_url".into()))?;
         A::migrate(url).await.map_err(StartupError::Database)?;
     }
-    let deps = Deps::connect(settings).await?;
-    Server::bind(&settings.http, router::<A>(deps, settings)).await
+    let listener = crate::serve::listen(&settings.http).await?;
+    // The router sees the port actually bound (port 0 in tests becomes a real one).
+    let mut settings = settings.clone();
+    settings.http.port = listener.local_addr().map_err(StartupError::Bind)?.port();
+    let deps = Deps::connect(&settings).await?;
+    let router = router::<A>(deps, &settings).await?;
+    Ok(Server::new(listener, router))
 }
 
 /// `main` of every service binary.

@@ -14,4 +14,5 @@ mod serve;
 pub use cli::{ServiceApp, build, router, run};
 pub use deps::{Deps, StartupError};
 pub use health::health_router;
-pub use serve::{Server, with_common_layers};
+pub use serve::{Server, listen, with_common_layers};
+pub use tp_config::Settings;

@@ -36,17 +36,21 @@ pub fn with_common_layers(router: Router, http: &HttpSettings) -> Router {
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
 }
 
-/// A bound listener and the router it will serve. Binding happens in `bind` so callers (and
-/// tests using port 0) know the port before serving starts.
+/// A bound listener and the router it will serve. The listener is bound before the router is
+/// built, so the router (identity's issuer URL) and tests using port 0 know the real port.
 pub struct Server {
     listener: TcpListener,
     router: Router,
 }
 
+/// Binds the address of `http` (port 0 picks a free port).
+pub async fn listen(http: &HttpSettings) -> Result<TcpListener, StartupError> {
+    TcpListener::bind(SocketAddr::new(http.host, http.port)).await.map_err(StartupError::Bind)
+}
+
 impl Server {
-    pub async fn bind(http: &HttpSettings, router: Router) -> Result<Self, StartupError> {
-        let listener = TcpListener::bind(SocketAddr::new(http.host, http.port)).await.map_err(StartupError::Bind)?;
-        Ok(Self { listener, router })
+    pub fn new(listener: TcpListener, router: Router) -> Self {
+        Self { listener, router }
     }
 
     pub fn port(&self) -> u16 {

@@ -4,6 +4,7 @@
 //! role: exactly the privileges it has in production, so a test cannot pass on privileges
 //! the service would not have.
 
+use figment::Figment;
 use sea_orm_migration::MigratorTrait;
 use secrecy::ExposeSecret;
 use tp_config::Settings;
@@ -52,8 +53,13 @@ impl Drop for TestApp {
 }
 
 /// Settings for running `A` in tests: port 0, its own database role and Vault AppRole.
-#[expect(clippy::expect_used, reason = "invalid test settings are a broken test")]
 pub fn settings<A: ServiceApp>(db: Option<&TestDb>) -> Settings {
+    settings_with::<A>(db, |figment| figment)
+}
+
+/// [`settings`] with extra values merged on top (a service's own section, say).
+#[expect(clippy::expect_used, reason = "invalid test settings are a broken test")]
+pub fn settings_with<A: ServiceApp>(db: Option<&TestDb>, configure: impl FnOnce(Figment) -> Figment) -> Settings {
     let env = TestEnv::get();
     let (role_id, secret_id) = env.approle(A::SERVICE);
     let mut figment = Settings::figment(0)
@@ -67,15 +73,20 @@ pub fn settings<A: ServiceApp>(db: Option<&TestDb>) -> Settings {
             .merge(("database.url", db.url_as(A::SERVICE).expose_secret()))
             .merge(("database.migrator_url", db.migrator_url().expose_secret()));
     }
-    Settings::from_figment(figment).expect("test settings")
+    Settings::from_figment(configure(figment)).expect("test settings")
 }
 
 /// Builds and serves `A` in the background; its database (if it has a schema) is fresh.
-#[expect(clippy::expect_used, reason = "a service that cannot start is a broken test")]
 pub async fn spawn_app<A: ServiceApp>() -> TestApp {
+    spawn_app_with::<A>(|figment| figment).await
+}
+
+/// [`spawn_app`] with extra settings merged on top.
+#[expect(clippy::expect_used, reason = "a service that cannot start is a broken test")]
+pub async fn spawn_app_with<A: ServiceApp>(configure: impl FnOnce(Figment) -> Figment) -> TestApp {
     crate::init();
     let db = if A::Migrator::migrations().is_empty() { None } else { Some(TestDb::fresh::<A::Migrator>().await) };
-    let settings = settings::<A>(db.as_ref());
+    let settings = settings_with::<A>(db.as_ref(), configure);
     let server = tp_server::build::<A>(&settings).await.expect("build service");
     let address = format!("http://127.0.0.1:{}", server.port());
     let server = tokio::spawn(async move {

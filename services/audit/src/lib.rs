@@ -7,7 +7,7 @@ pub mod migration;
 
 use axum::Router;
 use tp_ids::Service;
-use tp_server::{Deps, ServiceApp};
+use tp_server::{Deps, ServiceApp, Settings, StartupError};
 
 /// The audit service as the shared runtime sees it.
 pub struct Audit;
@@ -16,7 +16,7 @@ impl ServiceApp for Audit {
     const SERVICE: Service = Service::Audit;
     type Migrator = migration::Migrator;
 
-    fn routes(_deps: Deps) -> Router {
-        Router::new()
+    async fn routes(_deps: Deps, _settings: &Settings) -> Result<Router, StartupError> {
+        Ok(Router::new())
     }
 }

@@ -5,7 +5,7 @@
 
 use axum::Router;
 use tp_ids::Service;
-use tp_server::{Deps, ServiceApp};
+use tp_server::{Deps, ServiceApp, Settings, StartupError};
 
 /// The gateway service as the shared runtime sees it.
 pub struct Gateway;
@@ -14,7 +14,7 @@ impl ServiceApp for Gateway {
     const SERVICE: Service = Service::Gateway;
     type Migrator = tp_db::migration::NoMigrations;
 
-    fn routes(_deps: Deps) -> Router {
-        Router::new()
+    async fn routes(_deps: Deps, _settings: &Settings) -> Result<Router, StartupError> {
+        Ok(Router::new())
     }
 }

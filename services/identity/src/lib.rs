@@ -1,13 +1,25 @@
-//! The identity service: the OpenID Connect provider: accounts, MFA, sessions, API clients, tenants, memberships, roles and care teams.
+//! The identity service: the OpenID Connect provider (accounts, MFA, sessions, API
+//! clients), tenants, memberships, roles, care teams and per-practice SSO.
 //!
-//! So far it serves `/healthz` and `/readyz` only; its domain arrives with its own issue.
-//! [`Identity`] plugs it into the shared runtime (`tp_server`), which binds, layers and serves.
+//! [`Identity`] plugs it into the shared runtime (`tp_server`), which binds, layers and
+//! serves; `routes` reads the `identity.*` settings and prepares the state.
 
+pub mod config;
+mod db;
+pub mod domain;
+pub mod error;
+mod http;
 pub mod migration;
+mod state;
+
+use std::sync::Arc;
 
 use axum::Router;
 use tp_ids::Service;
-use tp_server::{Deps, ServiceApp};
+use tp_server::{Deps, ServiceApp, Settings, StartupError};
+
+use crate::config::IdentitySettings;
+use crate::state::AppState;
 
 /// The identity service as the shared runtime sees it.
 pub struct Identity;
@@ -16,7 +28,18 @@ impl ServiceApp for Identity {
     const SERVICE: Service = Service::Identity;
     type Migrator = migration::Migrator;
 
-    fn routes(_deps: Deps) -> Router {
-        Router::new()
+    async fn routes(deps: Deps, settings: &Settings) -> Result<Router, StartupError> {
+        let mut identity: IdentitySettings =
+            settings.section("identity").map_err(|e| StartupError::Config(e.to_string()))?;
+        identity.resolve_issuer(settings).map_err(StartupError::Config)?;
+        let db = deps.db.ok_or_else(|| StartupError::Config("identity needs database settings".into()))?;
+        let state = AppState {
+            db,
+            redis: deps.redis,
+            vault: deps.vault,
+            settings: Arc::new(identity),
+            environment: settings.environment,
+        };
+        Ok(http::router(state))
     }
 }

@@ -7,7 +7,7 @@ pub mod migration;
 
 use axum::Router;
 use tp_ids::Service;
-use tp_server::{Deps, ServiceApp};
+use tp_server::{Deps, ServiceApp, Settings, StartupError};
 
 /// The records service as the shared runtime sees it.
 pub struct Records;
@@ -16,7 +16,7 @@ impl ServiceApp for Records {
     const SERVICE: Service = Service::Records;
     type Migrator = migration::Migrator;
 
-    fn routes(_deps: Deps) -> Router {
-        Router::new()
+    async fn routes(_deps: Deps, _settings: &Settings) -> Result<Router, StartupError> {
+        Ok(Router::new())
     }
 }

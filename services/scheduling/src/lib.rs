@@ -7,7 +7,7 @@ pub mod migration;
 
 use axum::Router;
 use tp_ids::Service;
-use tp_server::{Deps, ServiceApp};
+use tp_server::{Deps, ServiceApp, Settings, StartupError};
 
 /// The scheduling service as the shared runtime sees it.
 pub struct Scheduling;
@@ -16,7 +16,7 @@ impl ServiceApp for Scheduling {
     const SERVICE: Service = Service::Scheduling;
     type Migrator = migration::Migrator;
 
-    fn routes(_deps: Deps) -> Router {
-        Router::new()
+    async fn routes(_deps: Deps, _settings: &Settings) -> Result<Router, StartupError> {
+        Ok(Router::new())
     }
 }

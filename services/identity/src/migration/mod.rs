@@ -7,11 +7,16 @@ use tp_db::sea_orm::DynIden;
 use tp_db::sea_orm::sea_query::Alias;
 use tp_ids::Service;
 
+mod m20261122_000002_create_identity_tables;
+
 pub struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(CreateServiceSchema(Service::Identity))]
+        vec![
+            Box::new(CreateServiceSchema(Service::Identity)),
+            Box::new(m20261122_000002_create_identity_tables::Migration),
+        ]
     }
 
     /// All schemas share one database, so each service keeps its own migration table.

@@ -1,0 +1,1 @@
+//! Audit events: placeholder until the identity issue lands it.

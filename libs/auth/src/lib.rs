@@ -1,0 +1,1 @@
+//! Access-token verification: placeholder until the identity issue lands it.

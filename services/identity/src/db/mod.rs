@@ -1,0 +1,1 @@
+//! Queries of the identity schema: the only place SQL appears.
