@@ -89,6 +89,51 @@ uuid_id!(
     "request"
 );
 
+uuid_id!(
+    /// One issued token (`jti`).
+    TokenId,
+    "token"
+);
+
+/// An OAuth client: a first-party app (`portal`), an operator client, or a practice's API
+/// client (`tpc_…`). Letters, digits, `_` and `-`, 3 to 64 characters: safe in URLs, logs
+/// and headers.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct ClientId(String);
+
+impl ClientId {
+    pub fn parse(input: &str) -> Result<Self, InvalidId> {
+        let valid = (3..=64).contains(&input.len())
+            && input.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        if valid { Ok(Self(input.to_owned())) } else { Err(InvalidId { kind: "client" }) }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromStr for ClientId {
+    type Err = InvalidId;
+    fn from_str(input: &str) -> Result<Self, Self::Err> {
+        Self::parse(input)
+    }
+}
+
+impl fmt::Display for ClientId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for ClientId {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(deserializer)?;
+        Self::parse(&raw).map_err(serde::de::Error::custom)
+    }
+}
+
 /// The services of the platform. Used for database roles, schemas, Vault roles and ports,
 /// so those names are spelled in exactly one place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -194,6 +239,15 @@ mod tests {
         for service in Service::ALL {
             assert_eq!(service.db_role().is_some(), Service::WITH_SCHEMA.contains(&service), "{service}");
         }
+    }
+
+    #[test]
+    fn client_ids_allow_url_safe_characters_only() {
+        assert!(ClientId::parse("tpc_01ab-XY").is_ok());
+        for bad in ["ab", "has space", "slash/x", "dot.x", "ü-nicode", &"x".repeat(65)] {
+            assert!(ClientId::parse(bad).is_err(), "{bad}");
+        }
+        assert!(serde_json::from_str::<ClientId>("\"a b c\"").is_err());
     }
 
     #[test]
