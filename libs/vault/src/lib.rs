@@ -19,7 +19,7 @@ mod transit;
 
 pub use client::Vault;
 pub use error::{Cause, VaultError};
-pub use transit::{DataKey, SigningKeyType};
+pub use transit::{DataKey, PublicKeyVersion, SigningKeyType};
 
 use tp_ids::TenantId;
 

@@ -7,11 +7,13 @@
 //! Envelope formats and caching are not here: see `tp-crypto`.
 
 use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
-use vaultrs::api::transit::KeyType;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use vaultrs::api::transit::requests::{
-    CreateKeyRequest, DataKeyType, GenerateDataKeyRequest, UpdateKeyConfigurationRequest, VerifySignedDataRequest,
+    CreateKeyRequest, DataKeyType, GenerateDataKeyRequest, SignDataRequest, UpdateKeyConfigurationRequest,
+    VerifySignedDataRequest,
 };
+use vaultrs::api::transit::responses::ReadKeyData;
+use vaultrs::api::transit::{KeyType, MarshalingAlgorithm};
 use zeroize::{Zeroize as _, Zeroizing};
 
 use crate::client::Vault;
@@ -28,6 +30,16 @@ impl std::fmt::Debug for DataKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("DataKey").field("plaintext", &"<redacted>").field("wrapped", &self.wrapped).finish()
     }
+}
+
+/// One version of an asymmetric transit key, as [`Vault::read_public_keys`] lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicKeyVersion {
+    pub version: u64,
+    /// PEM (SubjectPublicKeyInfo) of the public half; the private half never leaves Vault.
+    pub public_key_pem: String,
+    /// When Vault created this version, RFC 3339 as Vault reports it.
+    pub creation_time: String,
 }
 
 /// Asymmetric key types for [`Vault::create_signing_key`].
@@ -145,6 +157,52 @@ impl Vault {
         Ok(response.signature)
     }
 
+    /// Signs `data` for a JWS: ECDSA signatures come back as `r || s` (64 bytes for P-256),
+    /// not ASN.1, so they go into a compact JWS as they are. `key_version` pins the version
+    /// (the caller put its `kid` into the signed header already); `None` signs with the
+    /// latest. Returns the version Vault actually used and the raw signature.
+    pub async fn sign_jws(
+        &self,
+        key: &str,
+        key_version: Option<u64>,
+        data: &[u8],
+    ) -> Result<(u64, Vec<u8>), VaultError> {
+        let input = STANDARD.encode(data);
+        let (mount, input) = (&self.inner.transit_mount, input.as_str());
+        let response = self
+            .call(|client| async move {
+                let mut opts = SignDataRequest::builder();
+                opts.marshaling_algorithm(MarshalingAlgorithm::Jws);
+                if let Some(version) = key_version {
+                    opts.key_version(version);
+                }
+                vaultrs::transit::data::sign(&*client, mount, key, input, Some(&mut opts)).await
+            })
+            .await?;
+        parse_jws_signature(&response.signature)
+    }
+
+    /// Every version of an asymmetric transit key with its public key and creation time,
+    /// oldest first. `NotFound` when the key does not exist; `Internal` for a symmetric key.
+    pub async fn read_public_keys(&self, key: &str) -> Result<Vec<PublicKeyVersion>, VaultError> {
+        let mount = &self.inner.transit_mount;
+        let response =
+            self.call(|client| async move { vaultrs::transit::key::read(&*client, mount, key).await }).await?;
+        let ReadKeyData::Asymmetric(entries) = response.keys else {
+            return Err(VaultError::internal("transit key has no public keys"));
+        };
+        let mut versions = entries
+            .into_iter()
+            .map(|(version, entry)| {
+                let version =
+                    version.parse().map_err(|_| VaultError::internal("transit key version is not a number"))?;
+                Ok(PublicKeyVersion { version, public_key_pem: entry.public_key, creation_time: entry.creation_time })
+            })
+            .collect::<Result<Vec<_>, VaultError>>()?;
+        versions.sort_by_key(|v| v.version);
+        Ok(versions)
+    }
+
     /// Whether `signature` (as returned by [`Vault::sign`]) is valid for `data` under `key`.
     /// A malformed signature is `Rejected`, not `false`.
     pub async fn verify(&self, key: &str, data: &[u8], signature: &str) -> Result<bool, VaultError> {
@@ -159,6 +217,17 @@ impl Vault {
             .await?;
         Ok(response.valid)
     }
+}
+
+/// `vault:v<N>:<base64url>` (JWS marshaling) into the version and the raw signature.
+fn parse_jws_signature(signature: &str) -> Result<(u64, Vec<u8>), VaultError> {
+    let malformed = || VaultError::internal("vault returned a malformed signature");
+    let rest = signature.strip_prefix("vault:v").ok_or_else(malformed)?;
+    let (version, encoded) = rest.split_once(':').ok_or_else(malformed)?;
+    let version = version.parse().map_err(|_| malformed())?;
+    // Vault pads JWS signatures on some versions; accept both forms.
+    let raw = URL_SAFE_NO_PAD.decode(encoded.trim_end_matches('=')).map_err(|_| malformed())?;
+    Ok((version, raw))
 }
 
 /// Decodes base64 secret material, wiping the encoded form.

@@ -154,3 +154,26 @@ async fn a_corrupt_ciphertext_is_rejected_with_a_safe_message() {
     assert_eq!(err.to_string(), "secrets service rejected the request");
     assert!(!format!("{err:?}").contains("c2VjcmV0"), "{err:?}");
 }
+
+#[tokio::test]
+async fn jws_signatures_are_raw_64_bytes_pinned_to_the_version_asked_for() {
+    tp_testkit::init();
+    // Arrange
+    let identity = service_vault(Service::Identity).await;
+    let key = format!("identity-{}", TenantId::generate());
+    identity.create_signing_key(&key, SigningKeyType::EcdsaP256).await.unwrap();
+    identity.rotate_key(&key).await.unwrap();
+
+    // Act
+    let (latest, latest_sig) = identity.sign_jws(&key, None, b"header.payload").await.unwrap();
+    let (pinned, pinned_sig) = identity.sign_jws(&key, Some(1), b"header.payload").await.unwrap();
+    let versions = identity.read_public_keys(&key).await.unwrap();
+
+    // Assert: r || s of P-256, not ASN.1 (which would be 70-72 bytes)
+    assert_eq!((latest, latest_sig.len()), (2, 64));
+    assert_eq!((pinned, pinned_sig.len()), (1, 64));
+    let numbers: Vec<u64> = versions.iter().map(|v| v.version).collect();
+    assert_eq!(numbers, [1, 2]);
+    assert!(versions.iter().all(|v| v.public_key_pem.starts_with("-----BEGIN PUBLIC KEY-----")), "{versions:?}");
+    assert!(versions.iter().all(|v| !v.creation_time.is_empty()));
+}
