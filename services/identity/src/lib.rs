@@ -10,9 +10,12 @@ pub mod domain;
 pub mod error;
 mod http;
 pub mod migration;
+pub mod oauth;
+pub mod signing;
 mod state;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use tp_ids::Service;
@@ -33,12 +36,21 @@ impl ServiceApp for Identity {
             settings.section("identity").map_err(|e| StartupError::Config(e.to_string()))?;
         identity.resolve_issuer(settings).map_err(StartupError::Config)?;
         let db = deps.db.ok_or_else(|| StartupError::Config("identity needs database settings".into()))?;
+        let longest_token = identity.access_token_ttl_secs.max(identity.id_token_ttl_secs);
+        let signer =
+            signing::Signer::init(deps.vault.clone(), &identity.signing_key, Duration::from_secs(longest_token))
+                .await
+                .map_err(|e| StartupError::Config(format!("token signing key: {}", tp_errors::error_chain(&e))))?;
+        oauth::clients::register_configured_clients(&db, &identity, settings.environment)
+            .await
+            .map_err(StartupError::Config)?;
         let state = AppState {
             db,
             redis: deps.redis,
             vault: deps.vault,
             settings: Arc::new(identity),
             environment: settings.environment,
+            signer,
         };
         Ok(http::router(state))
     }

@@ -8,6 +8,7 @@ use tp_config::Environment;
 use tp_vault::Vault;
 
 use crate::config::IdentitySettings;
+use crate::signing::Signer;
 
 #[derive(Clone)]
 #[expect(dead_code, reason = "read by the OIDC and admin endpoints of the following commits")]
@@ -17,4 +18,6 @@ pub struct AppState {
     pub vault: Vault,
     pub settings: Arc<IdentitySettings>,
     pub environment: Environment,
+    /// Signs tokens with the Vault transit key and serves the JWKS.
+    pub signer: Signer,
 }

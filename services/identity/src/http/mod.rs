@@ -1,10 +1,23 @@
 //! HTTP surface of identity: OIDC endpoints, sign-in pages, the admin JSON API, account
 //! links and the internal check API. One module per resource, each with `router()`.
 
+mod discovery;
+mod jwks;
+mod oauth_error;
+mod revoke;
+mod token;
+mod userinfo;
+
 use axum::Router;
 
 use crate::state::AppState;
 
 pub(crate) fn router(state: AppState) -> Router {
-    Router::new().with_state(state)
+    Router::new()
+        .merge(discovery::router())
+        .merge(jwks::router())
+        .merge(token::router())
+        .merge(revoke::router())
+        .merge(userinfo::router())
+        .with_state(state)
 }

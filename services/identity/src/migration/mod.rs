@@ -8,6 +8,7 @@ use tp_db::sea_orm::sea_query::Alias;
 use tp_ids::Service;
 
 mod m20261122_000002_create_identity_tables;
+mod m20261122_000010_add_code_refresh_family;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(CreateServiceSchema(Service::Identity)),
             Box::new(m20261122_000002_create_identity_tables::Migration),
+            Box::new(m20261122_000010_add_code_refresh_family::Migration),
         ]
     }
 

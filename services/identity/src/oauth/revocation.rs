@@ -1,0 +1,64 @@
+//! Revocation: publishing a revoked `sid` to Redis (what verifiers check), revoking a
+//! compromised grant (a replayed code, a reused refresh token), and the RFC 7009 endpoint.
+//!
+//! Access tokens are not revocable one by one (no jti deny-list): they are short-lived and
+//! die with their `sid`. Revoking a refresh token at the endpoint ends its family only; the
+//! person's session at identity is ended by end-session.
+
+use redis::aio::ConnectionManager;
+use sea_orm::TransactionTrait as _;
+use tp_ids::SessionId;
+use uuid::Uuid;
+
+use super::error::OAuthError;
+use super::params::Params;
+use crate::db::clients::ClientRow;
+use crate::db::{refresh_tokens, revocation};
+use crate::domain::secret;
+use crate::state::AppState;
+
+/// Lists `sid` as revoked for as long as any access token carrying it may live (plus a
+/// minute of clock skew), under `tp_auth::REVOKED_SESSION_PREFIX`.
+pub async fn publish_revoked_session(
+    redis: &ConnectionManager,
+    access_token_ttl_secs: u64,
+    sid: SessionId,
+) -> Result<(), redis::RedisError> {
+    let key = format!("{}{sid}", tp_auth::REVOKED_SESSION_PREFIX);
+    let mut redis = redis.clone();
+    redis::cmd("SET").arg(key).arg(1).arg("EX").arg(access_token_ttl_secs + 60).query_async::<()>(&mut redis).await
+}
+
+/// Whether verifiers must refuse tokens of `sid`.
+pub async fn is_session_revoked(redis: &ConnectionManager, sid: &str) -> Result<bool, redis::RedisError> {
+    let key = format!("{}{sid}", tp_auth::REVOKED_SESSION_PREFIX);
+    let mut redis = redis.clone();
+    redis::cmd("EXISTS").arg(key).query_async::<bool>(&mut redis).await
+}
+
+/// A grant was compromised (code replayed, refresh token reused): its refresh family and
+/// the session it came from are revoked, in the database and for verifiers.
+pub(crate) async fn revoke_compromised(state: &AppState, family: Uuid, session: SessionId) -> Result<(), OAuthError> {
+    let tx = state.db.begin().await?;
+    refresh_tokens::revoke_family(&tx, family).await?;
+    revocation::revoke_session(&tx, session).await?;
+    tx.commit().await?;
+    publish_revoked_session(&state.redis, state.settings.access_token_ttl_secs, session).await?;
+    // audit: oauth.grant_compromised (family revoked, session revoked)
+    Ok(())
+}
+
+/// RFC 7009: revokes the refresh token's family when the token is this client's. Unknown
+/// tokens, access tokens and other clients' tokens succeed silently (section 2.2), so the
+/// endpoint reveals nothing about tokens it did not issue to the caller.
+pub(crate) async fn revoke_token(state: &AppState, client: &ClientRow, params: &Params) -> Result<(), OAuthError> {
+    let token = params.require("token", "token is required")?;
+    let Some(row) = refresh_tokens::find(&state.db, &secret::digest(token)).await? else {
+        return Ok(());
+    };
+    if row.client_id == client.id.as_str() {
+        refresh_tokens::revoke_family(&state.db, row.family).await?;
+        // audit: oauth.token_revoked (refresh family)
+    }
+    Ok(())
+}
