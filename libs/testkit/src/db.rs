@@ -10,6 +10,11 @@
 //! later run once they are an hour old and unused, so a long-lived test profile does not
 //! fill up; `just test` discards the whole cluster anyway.
 //!
+//! Every template also gets the audit log's migrations (`tp_audit_log::migration`, tracked in
+//! their own `audit_migrations` table) unless `M` already includes them, as the audit
+//! service's migrator does: services write audit events in the same transaction as the
+//! access they describe, so their tests need `audit.events` as production has it.
+//!
 //! All administration goes through one dedicated superuser connection ([`Admin`]): advisory
 //! locks belong to a session, so a pooled connection that might be swapped underneath would
 //! lose them silently. Values are bound as parameters; the identifiers that cannot be
@@ -90,13 +95,27 @@ impl TestDb {
     }
 }
 
-/// `tpl_<hash of the migrator, its migration names and this test binary>`.
+/// Whether `M` already applies the audit log's migrations (the audit service's migrator).
+fn includes_audit_log<M: MigratorTrait>() -> bool {
+    let events = tp_audit_log::migration::CreateAuditEvents;
+    let events = sea_orm_migration::MigrationName::name(&events);
+    M::migrations().iter().any(|migration| migration.name() == events)
+}
+
+/// `tpl_<hash of the migrator, its migration names, the audit log's, and this test binary>`.
 fn template_name<M: MigratorTrait>() -> String {
     let mut hasher = Sha256::new();
     hasher.update(std::any::type_name::<M>());
     for migration in M::migrations() {
         hasher.update(migration.name());
         hasher.update([0]);
+    }
+    if !includes_audit_log::<M>() {
+        hasher.update(std::any::type_name::<tp_audit_log::migration::Migrator>());
+        for migration in tp_audit_log::migration::Migrator::migrations() {
+            hasher.update(migration.name());
+            hasher.update([0]);
+        }
     }
     if let Ok(exe) = std::env::current_exe() {
         hasher.update(exe.to_string_lossy().as_bytes());
@@ -129,6 +148,11 @@ async fn ensure_template<M: MigratorTrait>(env: &TestEnv, admin: &mut Admin, tem
     let base = env.migrator_url().rsplit_once('/').map_or(env.migrator_url(), |(base, _)| base);
     let url = SecretString::from(format!("{base}/{template}"));
     tp_db::migration::run::<M>(&url).await.expect("migrate template database");
+    if !includes_audit_log::<M>() {
+        tp_db::migration::run::<tp_audit_log::migration::Migrator>(&url)
+            .await
+            .expect("apply the audit log's migrations to the template database");
+    }
     // CREATE DATABASE ... TEMPLATE refuses while anything is connected to the template.
     admin
         .ddl(&format!("alter database {template} is_template true allow_connections false"))

@@ -1,21 +1,23 @@
-//! The audit schema's migrations, applied by `tp-audit migrate` as the migrator role.
-//! Never edit an applied migration: add a new one.
+//! The audit schema's migrations, applied by `tp-audit migrate` as the migrator role: the
+//! audit log's own (`tp_audit_log::migration`: the schema and `audit.events`, which every
+//! service writes) first, then the audit service's. Never edit an applied migration, and never
+//! drop one from the list: sea-orm-migration refuses to run when the table records a
+//! migration the list lacks.
 
 use sea_orm_migration::{MigrationTrait, MigratorTrait};
-use tp_db::migration::CreateServiceSchema;
 use tp_db::sea_orm::DynIden;
 use tp_db::sea_orm::sea_query::Alias;
-use tp_ids::Service;
 
 pub struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(CreateServiceSchema(Service::Audit))]
+        // The service's own migrations are appended here.
+        tp_audit_log::migration::migrations()
     }
 
     /// All schemas share one database, so each service keeps its own migration table.
     fn migration_table_name() -> DynIden {
-        Alias::new("audit_migrations").into()
+        Alias::new(tp_audit_log::migration::MIGRATION_TABLE).into()
     }
 }

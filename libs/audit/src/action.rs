@@ -1,0 +1,138 @@
+//! [`Action`]: what happened, as a dotted name whose first segment is the writing service
+//! (`identity.sign_in.succeeded`). Actions are constants, one module per service, so the set
+//! of audited events is greppable and no action name is ever built from input.
+
+use std::fmt;
+
+/// A dotted action name; the part before the first dot is the service that writes it (the
+/// table checks both).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Action(&'static str);
+
+impl Action {
+    pub const fn new(name: &'static str) -> Self {
+        Self(name)
+    }
+
+    pub const fn as_str(self) -> &'static str {
+        self.0
+    }
+
+    /// The writing service: the first segment of the name.
+    pub fn service(self) -> &'static str {
+        self.0.split_once('.').map_or(self.0, |(service, _)| service)
+    }
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+/// identity: sign-in, MFA, lockout, tokens, sessions, memberships, tenants, API clients, SSO.
+pub mod identity {
+    use super::Action;
+
+    pub const SIGN_IN_SUCCEEDED: Action = Action::new("identity.sign_in.succeeded");
+    pub const SIGN_IN_FAILED: Action = Action::new("identity.sign_in.failed");
+    pub const ACCOUNT_LOCKED: Action = Action::new("identity.account.locked");
+    pub const MFA_ENROLLED: Action = Action::new("identity.mfa.enrolled");
+    pub const MFA_SUCCEEDED: Action = Action::new("identity.mfa.succeeded");
+    pub const MFA_FAILED: Action = Action::new("identity.mfa.failed");
+    pub const MFA_RECOVERY_CODE_USED: Action = Action::new("identity.mfa.recovery_code_used");
+    pub const MFA_RESET: Action = Action::new("identity.mfa.reset");
+    pub const PASSWORD_CHANGED: Action = Action::new("identity.password.changed");
+    pub const PASSWORD_RESET_REQUESTED: Action = Action::new("identity.password.reset_requested");
+    pub const PASSWORD_RESET_COMPLETED: Action = Action::new("identity.password.reset_completed");
+    pub const INVITATION_SENT: Action = Action::new("identity.invitation.sent");
+    pub const INVITATION_ACCEPTED: Action = Action::new("identity.invitation.accepted");
+    pub const EMAIL_VERIFIED: Action = Action::new("identity.email.verified");
+    pub const TOKEN_ISSUED: Action = Action::new("identity.token.issued");
+    pub const TOKEN_REFRESHED: Action = Action::new("identity.token.refreshed");
+    pub const TOKEN_REVOKED: Action = Action::new("identity.token.revoked");
+    /// A rotated refresh token was presented again; the whole family is revoked.
+    pub const REFRESH_TOKEN_REUSED: Action = Action::new("identity.token.refresh_reused");
+    pub const AUTHORIZATION_CODE_REUSED: Action = Action::new("identity.token.code_reused");
+    pub const SESSION_ENDED: Action = Action::new("identity.session.ended");
+    /// Idle or absolute timeout (automatic logoff).
+    pub const SESSION_EXPIRED: Action = Action::new("identity.session.expired");
+    pub const MEMBERSHIP_GRANTED: Action = Action::new("identity.membership.granted");
+    pub const MEMBERSHIP_REVOKED: Action = Action::new("identity.membership.revoked");
+    pub const ROLES_CHANGED: Action = Action::new("identity.membership.roles_changed");
+    pub const CARE_TEAM_ASSIGNED: Action = Action::new("identity.care_team.assigned");
+    pub const CARE_TEAM_UNASSIGNED: Action = Action::new("identity.care_team.unassigned");
+    pub const TENANT_CREATED: Action = Action::new("identity.tenant.created");
+    pub const TENANT_SUSPENDED: Action = Action::new("identity.tenant.suspended");
+    pub const TENANT_OFFBOARDED: Action = Action::new("identity.tenant.offboarded");
+    pub const API_CLIENT_CREATED: Action = Action::new("identity.api_client.created");
+    pub const API_CLIENT_REVOKED: Action = Action::new("identity.api_client.revoked");
+    pub const SSO_CONFIGURED: Action = Action::new("identity.sso.configured");
+    pub const SSO_REMOVED: Action = Action::new("identity.sso.removed");
+    pub const SSO_SIGN_IN_SUCCEEDED: Action = Action::new("identity.sso.sign_in_succeeded");
+    pub const SSO_SIGN_IN_FAILED: Action = Action::new("identity.sso.sign_in_failed");
+
+    /// Every identity action, for tests and documentation.
+    pub const ALL: &[Action] = &[
+        SIGN_IN_SUCCEEDED,
+        SIGN_IN_FAILED,
+        ACCOUNT_LOCKED,
+        MFA_ENROLLED,
+        MFA_SUCCEEDED,
+        MFA_FAILED,
+        MFA_RECOVERY_CODE_USED,
+        MFA_RESET,
+        PASSWORD_CHANGED,
+        PASSWORD_RESET_REQUESTED,
+        PASSWORD_RESET_COMPLETED,
+        INVITATION_SENT,
+        INVITATION_ACCEPTED,
+        EMAIL_VERIFIED,
+        TOKEN_ISSUED,
+        TOKEN_REFRESHED,
+        TOKEN_REVOKED,
+        REFRESH_TOKEN_REUSED,
+        AUTHORIZATION_CODE_REUSED,
+        SESSION_ENDED,
+        SESSION_EXPIRED,
+        MEMBERSHIP_GRANTED,
+        MEMBERSHIP_REVOKED,
+        ROLES_CHANGED,
+        CARE_TEAM_ASSIGNED,
+        CARE_TEAM_UNASSIGNED,
+        TENANT_CREATED,
+        TENANT_SUSPENDED,
+        TENANT_OFFBOARDED,
+        API_CLIENT_CREATED,
+        API_CLIENT_REVOKED,
+        SSO_CONFIGURED,
+        SSO_REMOVED,
+        SSO_SIGN_IN_SUCCEEDED,
+        SSO_SIGN_IN_FAILED,
+    ];
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Mirrors the table's check, so a bad constant fails here rather than at the first INSERT.
+    fn is_valid(action: Action) -> bool {
+        let segments: Vec<&str> = action.as_str().split('.').collect();
+        segments.len() >= 2
+            && segments.iter().all(|s| {
+                s.bytes().next().is_some_and(|b| b.is_ascii_lowercase())
+                    && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+            })
+    }
+
+    #[test]
+    fn identity_actions_are_dotted_unique_and_owned_by_identity() {
+        let mut seen = std::collections::HashSet::new();
+        for action in identity::ALL {
+            assert!(is_valid(*action), "{action}");
+            assert_eq!(action.service(), "identity", "{action}");
+            assert!(seen.insert(action.as_str()), "duplicate {action}");
+        }
+    }
+}
