@@ -112,7 +112,7 @@ declare -A SEC=()
 # init instead (bao.sh), which stores them with save_secrets.
 secret_keys() {
   local s
-  printf '%s\n' PG_PW_POSTGRES PG_PW_TP_MIGRATOR REDIS_PW
+  printf '%s\n' PG_PW_POSTGRES PG_PW_TP_MIGRATOR REDIS_PW OPERATOR_CLIENT_SECRET
   [[ $PROFILE == run ]] || echo VAULT_ROOT_TOKEN
   for s in "${DB_SERVICES[@]}"; do printf 'PG_PW_TP_%s\n' "${s^^}"; done
 }
@@ -175,6 +175,8 @@ TP_REDIS_URL=redis://:${SEC[REDIS_PW]}@127.0.0.1:$REDIS_PORT/0
 TP_VAULT_ADDR=$BAO_ADDR
 TP_VAULT_ROOT_TOKEN=${SEC[VAULT_ROOT_TOKEN]:-}
 TP_BAO_BIN=$BAO_BIN
+TP_OPERATOR_CLIENT_ID=telehealthctl
+TP_OPERATOR_CLIENT_SECRET=${SEC[OPERATOR_CLIENT_SECRET]}
 EOF
   grep '^TP_VAULT_' "$VAULT_STATE"
 }

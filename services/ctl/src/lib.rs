@@ -1,8 +1,12 @@
 //! Commands of `telehealthctl`. Each command is a module with `run(..., json) -> Result<(), CtlError>`
 //! that prints its own output; `main` only parses arguments and maps the error to an exit code.
 
+pub mod api_client;
+pub mod identity;
 pub mod seed;
 pub mod status;
+pub mod tenant;
+pub mod user;
 
 /// Why a command failed. The Display is printed to the operator as is.
 #[derive(Debug, thiserror::Error)]
@@ -13,13 +17,21 @@ pub enum CtlError {
     Vault(#[from] tp_vault::VaultError),
     #[error("{0}")]
     NotReady(String),
+    /// The request was refused as invalid: the operator's input, exit code 2.
+    #[error("{0}")]
+    BadInput(String),
+    /// identity answered with a failure (refused, not found, conflict, unavailable).
+    #[error("{0}")]
+    Api(String),
+    #[error("{0}")]
+    Unreachable(String),
 }
 
 impl CtlError {
     pub const fn exit_code(&self) -> u8 {
         match self {
-            CtlError::Config(_) => 2,
-            CtlError::Vault(_) | CtlError::NotReady(_) => 1,
+            CtlError::Config(_) | CtlError::BadInput(_) => 2,
+            CtlError::Vault(_) | CtlError::NotReady(_) | CtlError::Api(_) | CtlError::Unreachable(_) => 1,
         }
     }
 }

@@ -4,6 +4,7 @@
 //! [`Identity`] plugs it into the shared runtime (`tp_server`), which binds, layers and
 //! serves; `routes` reads the `identity.*` settings and prepares the state.
 
+pub mod admin;
 pub mod config;
 mod db;
 pub mod domain;
@@ -44,6 +45,9 @@ impl ServiceApp for Identity {
         oauth::clients::register_configured_clients(&db, &identity, settings.environment)
             .await
             .map_err(StartupError::Config)?;
+        let verifier_config = tp_auth::VerifierConfig::new(identity.issuer(), &identity.audience);
+        let verifier = tp_auth::Verifier::new(&verifier_config)
+            .map_err(|e| StartupError::Config(format!("token verifier: {}", tp_errors::error_chain(&e))))?;
         let state = AppState {
             db,
             redis: deps.redis,
@@ -51,6 +55,7 @@ impl ServiceApp for Identity {
             settings: Arc::new(identity),
             environment: settings.environment,
             signer,
+            verifier,
         };
         Ok(http::router(state))
     }

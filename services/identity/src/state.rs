@@ -11,7 +11,6 @@ use crate::config::IdentitySettings;
 use crate::signing::Signer;
 
 #[derive(Clone)]
-#[expect(dead_code, reason = "read by the OIDC and admin endpoints of the following commits")]
 pub struct AppState {
     pub db: DatabaseConnection,
     pub redis: ConnectionManager,
@@ -20,4 +19,7 @@ pub struct AppState {
     pub environment: Environment,
     /// Signs tokens with the Vault transit key and serves the JWKS.
     pub signer: Signer,
+    /// Verifies bearer tokens on the admin and internal APIs, like any other service does:
+    /// against identity's own published JWKS, with the revocation check.
+    pub verifier: tp_auth::Verifier,
 }

@@ -1,7 +1,10 @@
 //! Queries of the identity schema: the only place SQL appears.
 
+pub mod care_teams;
 pub mod clients;
 pub mod codes;
+pub mod memberships;
 pub mod refresh_tokens;
 pub mod revocation;
 pub mod subjects;
+pub mod tenants;

@@ -1,7 +1,11 @@
 //! HTTP surface of identity: OIDC endpoints, sign-in pages, the admin JSON API, account
 //! links and the internal check API. One module per resource, each with `router()`.
 
+mod admin;
+mod api_clients;
+mod caller;
 mod discovery;
+mod internal;
 mod jwks;
 mod oauth_error;
 mod revoke;
@@ -19,5 +23,8 @@ pub(crate) fn router(state: AppState) -> Router {
         .merge(token::router())
         .merge(revoke::router())
         .merge(userinfo::router())
+        .merge(admin::router())
+        .merge(api_clients::router())
+        .merge(internal::router())
         .with_state(state)
 }

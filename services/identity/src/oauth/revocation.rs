@@ -36,6 +36,18 @@ pub async fn is_session_revoked(redis: &ConnectionManager, sid: &str) -> Result<
     redis::cmd("EXISTS").arg(key).query_async::<bool>(&mut redis).await
 }
 
+/// Publishes every session of `sessions` as revoked (suspension, offboarding, role changes,
+/// removal from a practice). Redis unreachable is `Unavailable`: the caller's change is
+/// already committed, and tokens still die at their expiry, but the operator must know.
+pub(crate) async fn publish_revoked_sessions(state: &AppState, sessions: &[Uuid]) -> Result<(), crate::error::Error> {
+    for session in sessions {
+        publish_revoked_session(&state.redis, state.settings.access_token_ttl_secs, SessionId::from_uuid(*session))
+            .await
+            .map_err(|e| crate::error::Error::Unavailable(e.into()))?;
+    }
+    Ok(())
+}
+
 /// A grant was compromised (code replayed, refresh token reused): its refresh family and
 /// the session it came from are revoked, in the database and for verifiers.
 pub(crate) async fn revoke_compromised(state: &AppState, family: Uuid, session: SessionId) -> Result<(), OAuthError> {

@@ -1,0 +1,40 @@
+//! A practice's developer clients (client credentials bound to the practice), registered by
+//! its admins or by an operator. The secret is returned once; only its digest is stored.
+
+use tp_ids::{ClientId, TenantId};
+
+use crate::db::tenants;
+use crate::domain::admin::{AdminAction, Caller, authorize};
+use crate::domain::scope::ScopeSet;
+use crate::domain::tenant::TenantStatus;
+use crate::error::Error;
+use crate::oauth::clients::{self, ApiClient, NewApiClient};
+use crate::state::AppState;
+
+pub async fn create(
+    state: &AppState,
+    caller: &Caller,
+    tenant: TenantId,
+    name: &str,
+    scopes: &[String],
+) -> Result<NewApiClient, Error> {
+    authorize(caller, Some(tenant), AdminAction::ManageApiClients)?;
+    let scopes = ScopeSet::parse_api(scopes.iter().map(String::as_str))
+        .map_err(|_| Error::invalid("scopes", "use one or more API scopes, e.g. scheduling:read"))?;
+    // An operator may name any tenant id: an unknown or offboarded one is not found.
+    let known = tenants::get(&state.db, tenant).await?;
+    if known.is_none_or(|t| t.status == TenantStatus::Offboarded) {
+        return Err(Error::NotFound);
+    }
+    clients::create_api_client(&state.db, tenant, name, &scopes).await
+}
+
+pub async fn list(state: &AppState, caller: &Caller, tenant: TenantId) -> Result<Vec<ApiClient>, Error> {
+    authorize(caller, Some(tenant), AdminAction::ManageApiClients)?;
+    clients::list_api_clients(&state.db, tenant).await
+}
+
+pub async fn revoke(state: &AppState, caller: &Caller, tenant: TenantId, client: &ClientId) -> Result<(), Error> {
+    authorize(caller, Some(tenant), AdminAction::ManageApiClients)?;
+    clients::revoke_api_client(&state.db, &state.redis, state.settings.access_token_ttl_secs, tenant, client).await
+}

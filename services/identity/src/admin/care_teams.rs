@@ -1,0 +1,61 @@
+//! Care-team assignments (clinician ↔ client), managed by practice admins and checked by
+//! other services through the internal API before they show clinical data.
+
+use tp_db::TenantTx;
+use tp_ids::{TenantId, UserId};
+
+use crate::db::care_teams;
+use crate::domain::admin::{AdminAction, Caller, authorize};
+use crate::error::Error;
+use crate::state::AppState;
+
+pub async fn assign(
+    state: &AppState,
+    caller: &Caller,
+    tenant: TenantId,
+    clinician: UserId,
+    client: UserId,
+) -> Result<(), Error> {
+    authorize(caller, Some(tenant), AdminAction::ManageCareTeams)?;
+    let tx = TenantTx::begin(&state.db, tenant).await?;
+    care_teams::assign(&tx, clinician, client).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn unassign(
+    state: &AppState,
+    caller: &Caller,
+    tenant: TenantId,
+    clinician: UserId,
+    client: UserId,
+) -> Result<(), Error> {
+    authorize(caller, Some(tenant), AdminAction::ManageCareTeams)?;
+    let tx = TenantTx::begin(&state.db, tenant).await?;
+    care_teams::unassign(&tx, clinician, client).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn list(
+    state: &AppState,
+    caller: &Caller,
+    tenant: TenantId,
+    clinician: Option<UserId>,
+    client: Option<UserId>,
+) -> Result<Vec<(UserId, UserId)>, Error> {
+    authorize(caller, Some(tenant), AdminAction::ManageCareTeams)?;
+    let tx = TenantTx::begin(&state.db, tenant).await?;
+    let pairs = care_teams::list(&tx, clinician, client).await?;
+    tx.commit().await?;
+    Ok(pairs)
+}
+
+/// The internal check: is `clinician` on `client`'s care team in the caller's own tenant?
+/// Any authenticated principal of the tenant may ask; the answer concerns only that tenant.
+pub async fn check(state: &AppState, tenant: TenantId, clinician: UserId, client: UserId) -> Result<bool, Error> {
+    let tx = TenantTx::begin(&state.db, tenant).await?;
+    let assigned = care_teams::is_assigned(&tx, clinician, client).await?;
+    tx.commit().await?;
+    Ok(assigned)
+}

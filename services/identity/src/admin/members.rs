@@ -1,0 +1,62 @@
+//! A practice's people: list, change roles, remove. Invitations are in `accounts`.
+
+use tp_auth::Role;
+use tp_db::TenantTx;
+use tp_ids::{TenantId, UserId};
+
+use crate::db::memberships::{self, Member};
+use crate::domain::admin::{AdminAction, Caller, authorize};
+use crate::error::Error;
+use crate::state::AppState;
+
+/// Membership roles from their wire names: at least one, each a practice role.
+pub fn parse_roles(names: &[String]) -> Result<Vec<Role>, Error> {
+    let mut roles = Vec::new();
+    for name in names {
+        let role = name.parse::<Role>().ok().filter(|r| Role::MEMBERSHIP.contains(r));
+        let role = role.ok_or_else(|| Error::invalid("roles", "use practice_admin, clinician, staff or client"))?;
+        if !roles.contains(&role) {
+            roles.push(role);
+        }
+    }
+    if roles.is_empty() {
+        return Err(Error::invalid("roles", "at least one role is needed"));
+    }
+    Ok(roles)
+}
+
+pub async fn list(state: &AppState, caller: &Caller, tenant: TenantId) -> Result<Vec<Member>, Error> {
+    authorize(caller, Some(tenant), AdminAction::ManageMembers)?;
+    let tx = TenantTx::begin(&state.db, tenant).await?;
+    let members = memberships::list(&tx).await?;
+    tx.commit().await?;
+    Ok(members)
+}
+
+/// Replaces a member's roles. The member's live sessions end, so tokens with the old roles
+/// stop working now rather than at their expiry.
+pub async fn set_roles(
+    state: &AppState,
+    caller: &Caller,
+    tenant: TenantId,
+    user: UserId,
+    roles: &[String],
+) -> Result<Member, Error> {
+    authorize(caller, Some(tenant), AdminAction::ManageMembers)?;
+    let roles = parse_roles(roles)?;
+    let tx = TenantTx::begin(&state.db, tenant).await?;
+    let member = memberships::set_roles(&tx, user, &roles).await?;
+    let sessions = memberships::end_sessions(&tx, user).await?;
+    tx.commit().await?;
+    crate::oauth::revocation::publish_revoked_sessions(state, &sessions).await?;
+    Ok(member)
+}
+
+pub async fn remove(state: &AppState, caller: &Caller, tenant: TenantId, user: UserId) -> Result<(), Error> {
+    authorize(caller, Some(tenant), AdminAction::ManageMembers)?;
+    let tx = TenantTx::begin(&state.db, tenant).await?;
+    memberships::remove(&tx, user).await?;
+    let sessions = memberships::end_sessions(&tx, user).await?;
+    tx.commit().await?;
+    crate::oauth::revocation::publish_revoked_sessions(state, &sessions).await
+}

@@ -1,0 +1,93 @@
+//! identity.memberships (RLS): who belongs to a practice, with which roles. Every function
+//! takes a [`TenantTx`], so a query without a tenant does not compile and RLS applies.
+
+use sea_orm::{ConnectionTrait, DbBackend, QueryResult, Statement, Value};
+use tp_auth::Role;
+use tp_db::TenantTx;
+use tp_ids::UserId;
+
+use crate::error::Error;
+
+#[derive(Debug, Clone)]
+pub struct Member {
+    pub user: UserId,
+    pub email: String,
+    pub display_name: Option<String>,
+    pub roles: Vec<Role>,
+    pub status: String,
+}
+
+fn statement(sql: &str, values: Vec<Value>) -> Statement {
+    Statement::from_sql_and_values(DbBackend::Postgres, sql, values)
+}
+
+fn roles_from_db(roles: &[String]) -> Vec<Role> {
+    roles.iter().filter_map(|r| r.parse::<Role>().ok()).collect()
+}
+
+fn member_from_row(row: &QueryResult) -> Result<Member, Error> {
+    let roles: Vec<String> = row.try_get("", "roles")?;
+    Ok(Member {
+        user: UserId::from_uuid(row.try_get("", "user_id")?),
+        email: row.try_get("", "email")?,
+        display_name: row.try_get("", "display_name")?,
+        roles: roles_from_db(&roles),
+        status: row.try_get("", "status")?,
+    })
+}
+
+const MEMBER_SELECT: &str = "select m.user_id, u.email, u.display_name, m.roles, m.status \
+     from identity.memberships m join identity.users u on u.id = m.user_id";
+
+/// Members of the transaction's tenant that are not removed, by email.
+pub async fn list(tx: &TenantTx) -> Result<Vec<Member>, Error> {
+    // The explicit tenant predicate doubles RLS (defence in depth, STYLE §J).
+    let sql = format!("{MEMBER_SELECT} where m.tenant_id = $1 and m.status <> 'removed' order by u.email");
+    let rows = tx.query_all_raw(statement(&sql, vec![(*tx.tenant().as_uuid()).into()])).await?;
+    rows.iter().map(member_from_row).collect()
+}
+
+pub async fn get(tx: &TenantTx, user: UserId) -> Result<Option<Member>, Error> {
+    let sql = format!("{MEMBER_SELECT} where m.tenant_id = $1 and m.user_id = $2 and m.status <> 'removed'");
+    let values = vec![(*tx.tenant().as_uuid()).into(), (*user.as_uuid()).into()];
+    tx.query_one_raw(statement(&sql, values)).await?.as_ref().map(member_from_row).transpose()
+}
+
+/// Replaces the roles of an existing (not removed) membership.
+pub async fn set_roles(tx: &TenantTx, user: UserId, roles: &[Role]) -> Result<Member, Error> {
+    let names: Vec<String> = roles.iter().map(|r| r.as_str().to_owned()).collect();
+    let sql = "update identity.memberships set roles = $3 \
+               where tenant_id = $1 and user_id = $2 and status <> 'removed'";
+    let values = vec![(*tx.tenant().as_uuid()).into(), (*user.as_uuid()).into(), names.into()];
+    if tx.execute_raw(statement(sql, values)).await?.rows_affected() == 0 {
+        return Err(Error::NotFound);
+    }
+    get(tx, user).await?.ok_or(Error::NotFound)
+}
+
+/// Marks a membership removed (kept for the audit trail) and drops the person's care-team
+/// assignments in this practice.
+pub async fn remove(tx: &TenantTx, user: UserId) -> Result<(), Error> {
+    let values = || vec![(*tx.tenant().as_uuid()).into(), (*user.as_uuid()).into()];
+    let sql = "update identity.memberships set status = 'removed' \
+               where tenant_id = $1 and user_id = $2 and status <> 'removed'";
+    if tx.execute_raw(statement(sql, values())).await?.rows_affected() == 0 {
+        return Err(Error::NotFound);
+    }
+    let sql = "delete from identity.care_teams where tenant_id = $1 and (clinician_id = $2 or client_id = $2)";
+    tx.execute_raw(statement(sql, values())).await?;
+    Ok(())
+}
+
+/// Ends `user`'s sessions (and their refresh tokens) in the transaction's tenant; returns
+/// the session ids verifiers must now refuse. Used when roles change or a member leaves.
+pub async fn end_sessions(tx: &TenantTx, user: UserId) -> Result<Vec<uuid::Uuid>, Error> {
+    let sql = "with s as (update identity.sessions set revoked_at = now() \
+                   where tenant_id = $1 and user_id = $2 and revoked_at is null returning id), \
+               r as (update identity.refresh_tokens set revoked_at = now() \
+                   where tenant_id = $1 and user_id = $2 and revoked_at is null returning 1) \
+               select id from s";
+    let values = vec![(*tx.tenant().as_uuid()).into(), (*user.as_uuid()).into()];
+    let rows = tx.query_all_raw(statement(sql, values)).await?;
+    rows.iter().map(|row| row.try_get::<uuid::Uuid>("", "id").map_err(Error::from)).collect()
+}

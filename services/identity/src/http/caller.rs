@@ -1,0 +1,37 @@
+//! Who is calling the admin and internal APIs: the bearer token verified by `tp_auth`
+//! (signature against identity's own JWKS, claims, revocation in Redis), turned into the
+//! [`Caller`] the admin rules take.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use tp_auth::{AuthState, Principal, Verifier};
+
+use crate::domain::admin::Caller;
+use crate::state::AppState;
+
+impl AuthState for AppState {
+    fn verifier(&self) -> &Verifier {
+        &self.verifier
+    }
+
+    fn redis(&self) -> redis::aio::ConnectionManager {
+        self.redis.clone()
+    }
+}
+
+/// A verified caller of the admin API.
+pub(crate) struct AdminCaller(pub Caller);
+
+impl FromRequestParts<AppState> for AdminCaller {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let principal = Principal::from_request_parts(parts, state).await.map_err(IntoResponse::into_response)?;
+        Ok(Self(Caller {
+            operator: principal.is_operator(),
+            tenant: principal.tenant_opt(),
+            roles: principal.roles().iter().collect(),
+        }))
+    }
+}
