@@ -8,13 +8,15 @@ use tp_config::Environment;
 use tp_vault::Vault;
 
 use crate::config::IdentitySettings;
+use crate::mail::Mailer;
 
 #[derive(Clone)]
-#[expect(dead_code, reason = "read by the OIDC and admin endpoints of the following commits")]
 pub struct AppState {
     pub db: DatabaseConnection,
     pub redis: ConnectionManager,
     pub vault: Vault,
     pub settings: Arc<IdentitySettings>,
     pub environment: Environment,
+    /// Sends account emails (SMTP in production and tests).
+    pub mailer: Arc<dyn Mailer>,
 }
