@@ -170,3 +170,66 @@ async fn inviting_an_existing_member_again_adds_roles_and_only_the_newest_link_w
     assert_eq!(t.get_page(&t.link(&first, ACCEPT)).await.status, 400);
     assert_eq!(t.get_page(&t.link(&second, ACCEPT)).await.status, 200);
 }
+
+#[tokio::test]
+async fn an_existing_account_invited_to_another_practice_joins_without_changing_its_password() {
+    // Arrange
+    let t = spawn().await;
+    let (first, second) = (t.create_tenant("Practice A").await, t.create_tenant("Practice B").await);
+    let address = "two.practices@example.com";
+    let user = t.create_active_user(address, GOOD_PASSWORD).await;
+    let sql =
+        "insert into identity.memberships (tenant_id, user_id, roles, status) values ($1, $2, '{clinician}', 'active')";
+    t.sql(sql, vec![(*first.as_uuid()).into(), (*user.as_uuid()).into()]).await;
+
+    // Act
+    let outcome = accounts::invite(&t.state, second, &email(address), &[Role::Staff], None).await.unwrap();
+    let message = t.smtp.wait_for_message(address, super::harness::MAIL_WAIT).await;
+    let page = t.get_page(&t.link(&message, ACCEPT)).await;
+    let (csrf, token) = (page.hidden("csrf"), page.hidden("token"));
+    let fields = [("csrf", csrf.as_str()), ("token", token.as_str())];
+    let joined = t.post_form(ACCEPT, page.csrf_cookie.as_deref(), &fields).await;
+
+    // Assert
+    assert_eq!(outcome, accounts::InviteOutcome { user, new_account: false });
+    assert!(!page.body.contains("name=\"password\""), "an existing account is not asked for a new password");
+    assert_eq!(joined.status, 200, "{}", joined.body);
+    let statuses: Vec<(uuid::Uuid, String)> =
+        t.memberships(address).await.into_iter().map(|(tid, s, _)| (tid, s)).collect();
+    assert!(statuses.contains(&(*first.as_uuid(), "active".to_owned())));
+    assert!(statuses.contains(&(*second.as_uuid(), "active".to_owned())));
+    let signed_in = accounts::authenticate_password(&t.state, &email(address), GOOD_PASSWORD.into()).await;
+    assert_eq!(signed_in.unwrap(), user);
+}
+
+#[tokio::test]
+async fn invitations_with_non_member_roles_into_inactive_practices_or_for_disabled_accounts_are_refused() {
+    // Arrange
+    let t = spawn().await;
+    let active = t.create_tenant("Practice A").await;
+    let suspended = t.create_tenant("Practice B").await;
+    t.sql("update identity.tenants set status = 'suspended' where id = $1", vec![(*suspended.as_uuid()).into()]).await;
+    t.create_active_user("disabled@example.com", GOOD_PASSWORD).await;
+    t.sql("update identity.users set status = 'disabled'", vec![]).await;
+    let invite = |tenant, address: &'static str, roles: &'static [Role]| {
+        let t = &t;
+        async move { accounts::invite(&t.state, tenant, &email(address), roles, None).await }
+    };
+
+    // Act
+    let cases = [
+        ("no role", invite(active, "a@example.com", &[]).await),
+        ("platform role", invite(active, "b@example.com", &[Role::PlatformOperator]).await),
+        ("suspended practice", invite(suspended, "c@example.com", &[Role::Staff]).await),
+        ("unknown practice", invite(tp_ids::TenantId::generate(), "d@example.com", &[Role::Staff]).await),
+        ("disabled account", invite(active, "disabled@example.com", &[Role::Staff]).await),
+    ];
+
+    // Assert
+    for (case, outcome) in cases {
+        assert!(outcome.is_err(), "{case}");
+    }
+    let memberships = t.sql("select count(*)::bigint as n from identity.memberships", vec![]).await;
+    assert_eq!(memberships[0].try_get::<i64>("", "n").unwrap(), 0);
+    assert!(t.smtp.messages().is_empty(), "no email for a refused invitation");
+}

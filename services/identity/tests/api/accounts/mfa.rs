@@ -95,3 +95,28 @@ async fn wrong_second_factor_codes_lock_the_account_like_wrong_passwords() {
     let password = accounts::authenticate_password(&t.state, &email(address), GOOD_PASSWORD.into()).await;
     assert!(matches!(password, Err(SignInError::Locked { .. })), "{password:?}");
 }
+
+#[tokio::test]
+async fn with_totp_a_right_password_does_not_reset_the_failure_count_only_the_second_factor_does() {
+    // Arrange: four failures; then the right password, which must not wipe them (else whoever
+    // knows the password could reset the counter between guesses of the code).
+    let t = spawn().await;
+    let address = "keeps.count@example.com";
+    let user = t.create_active_user(address, GOOD_PASSWORD).await;
+    let (secret, _) = enrol(&t, user).await;
+    let address_email = email(address);
+    for _ in 0..4 {
+        let _ = accounts::authenticate_password(&t.state, &address_email, "wrong password entirely".into()).await;
+    }
+
+    // Act
+    let password = accounts::authenticate_password(&t.state, &address_email, GOOD_PASSWORD.into()).await;
+    let fifth = verify(&t, user, "wrong-guess").await;
+
+    // Assert
+    assert_eq!(password.unwrap(), user);
+    assert!(matches!(fifth, Err(MfaError::Locked { .. })), "{fifth:?}");
+    t.sql("update identity.users set locked_until = now() - interval '1 second'", vec![]).await;
+    verify(&t, user, &code_at(&secret, now() + 30)).await.unwrap();
+    assert_eq!(t.user_row(address).await.try_get::<i32>("", "failed_logins").unwrap(), 0);
+}
