@@ -16,6 +16,10 @@ pub enum Error {
     NotFound,
     #[error("invalid {field}: {reason}")]
     Invalid { field: &'static str, reason: String },
+    /// An account link (invitation, reset, verification) that is unknown, used or expired;
+    /// which of these is not said.
+    #[error("this link is invalid or has expired")]
+    InvalidLink,
     #[error("{0} already exists")]
     Conflict(&'static str),
     #[error("a dependency is unavailable")]
@@ -37,6 +41,7 @@ impl ServiceError for Error {
             Error::Forbidden => ErrorKind::Forbidden,
             Error::NotFound => ErrorKind::NotFound,
             Error::Invalid { .. } => ErrorKind::BadUserInput,
+            Error::InvalidLink => ErrorKind::BadUserInput,
             Error::Conflict(_) => ErrorKind::Conflict,
             Error::Unavailable(_) => ErrorKind::Unavailable,
             Error::Internal(_) => ErrorKind::Internal,
@@ -49,6 +54,7 @@ impl ServiceError for Error {
             Error::Forbidden => "IDENTITY_FORBIDDEN",
             Error::NotFound => "IDENTITY_NOT_FOUND",
             Error::Invalid { .. } => "IDENTITY_INVALID_INPUT",
+            Error::InvalidLink => "IDENTITY_INVALID_LINK",
             Error::Conflict(_) => "IDENTITY_CONFLICT",
             Error::Unavailable(_) => "IDENTITY_UNAVAILABLE",
             Error::Internal(_) => "IDENTITY_INTERNAL",

@@ -4,16 +4,18 @@
 //! [`Identity`] plugs it into the shared runtime (`tp_server`), which binds, layers and
 //! serves; `routes` reads the `identity.*` settings and prepares the state.
 
+pub mod accounts;
 pub mod admin;
 pub mod config;
 mod db;
 pub mod domain;
 pub mod error;
 mod http;
+pub mod mail;
 pub mod migration;
 pub mod oauth;
 pub mod signing;
-mod state;
+pub mod state;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -33,10 +35,22 @@ impl ServiceApp for Identity {
     type Migrator = migration::Migrator;
 
     async fn routes(deps: Deps, settings: &Settings) -> Result<Router, StartupError> {
+        Ok(http::router(Self::state(deps, settings).await?))
+    }
+}
+
+impl Identity {
+    /// The state the routes serve with: reads the `identity.*` settings and makes sure the
+    /// Vault keys exist. Public so that tests can call `accounts` functions directly with
+    /// exactly what production runs.
+    pub async fn state(deps: Deps, settings: &Settings) -> Result<AppState, StartupError> {
         let mut identity: IdentitySettings =
             settings.section("identity").map_err(|e| StartupError::Config(e.to_string()))?;
         identity.resolve_issuer(settings).map_err(StartupError::Config)?;
         let db = deps.db.ok_or_else(|| StartupError::Config("identity needs database settings".into()))?;
+        accounts::ensure_mfa_key(&deps.vault, &identity).await.map_err(StartupError::Vault)?;
+        let mailer = mail::SmtpMailer::new(&identity.smtp)
+            .map_err(|e| StartupError::Config(format!("identity.smtp: {}", tp_errors::error_chain(&e))))?;
         let longest_token = identity.access_token_ttl_secs.max(identity.id_token_ttl_secs);
         let signer =
             signing::Signer::init(deps.vault.clone(), &identity.signing_key, Duration::from_secs(longest_token))
@@ -48,7 +62,7 @@ impl ServiceApp for Identity {
         let verifier_config = tp_auth::VerifierConfig::new(identity.issuer(), &identity.audience);
         let verifier = tp_auth::Verifier::new(&verifier_config)
             .map_err(|e| StartupError::Config(format!("token verifier: {}", tp_errors::error_chain(&e))))?;
-        let state = AppState {
+        Ok(AppState {
             db,
             redis: deps.redis,
             vault: deps.vault,
@@ -56,7 +70,7 @@ impl ServiceApp for Identity {
             environment: settings.environment,
             signer,
             verifier,
-        };
-        Ok(http::router(state))
+            mailer: Arc::new(mailer),
+        })
     }
 }

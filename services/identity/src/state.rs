@@ -8,6 +8,7 @@ use tp_config::Environment;
 use tp_vault::Vault;
 
 use crate::config::IdentitySettings;
+use crate::mail::Mailer;
 use crate::signing::Signer;
 
 #[derive(Clone)]
@@ -22,4 +23,6 @@ pub struct AppState {
     /// Verifies bearer tokens on the admin and internal APIs, like any other service does:
     /// against identity's own published JWKS, with the revocation check.
     pub verifier: tp_auth::Verifier,
+    /// Sends account emails (SMTP in production and tests).
+    pub mailer: Arc<dyn Mailer>,
 }

@@ -1,10 +1,13 @@
 //! Queries of the identity schema: the only place SQL appears.
 
+pub mod account_tokens;
 pub mod care_teams;
 pub mod clients;
 pub mod codes;
 pub mod memberships;
+pub mod recovery_codes;
 pub mod refresh_tokens;
 pub mod revocation;
 pub mod subjects;
 pub mod tenants;
+pub mod users;

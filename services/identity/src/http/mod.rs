@@ -1,13 +1,16 @@
 //! HTTP surface of identity: OIDC endpoints, sign-in pages, the admin JSON API, account
 //! links and the internal check API. One module per resource, each with `router()`.
 
+mod account;
 mod admin;
 mod api_clients;
 mod caller;
+pub(crate) mod csrf;
 mod discovery;
 mod internal;
 mod jwks;
 mod oauth_error;
+pub(crate) mod pages;
 mod revoke;
 mod token;
 mod userinfo;
@@ -23,6 +26,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .merge(token::router())
         .merge(revoke::router())
         .merge(userinfo::router())
+        .merge(account::router())
         .merge(admin::router())
         .merge(api_clients::router())
         .merge(internal::router())

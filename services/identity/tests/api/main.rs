@@ -1,6 +1,7 @@
 //! Integration tests of the identity service: the real router on port 0, its own database role and
 //! Vault AppRole, a fresh database migrated by its own migrations.
 
+mod accounts;
 mod discovery;
 mod health;
 mod oauth_fixtures;

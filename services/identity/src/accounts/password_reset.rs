@@ -1,0 +1,80 @@
+//! Forgotten passwords: a reset link by email, then a new password, which also clears the
+//! lockout and revokes every session of the account (whoever was signed in with the old
+//! password is signed out everywhere).
+//!
+//! [`request_password_reset`] succeeds whether or not the address has an account, and the
+//! page answers before it runs (see `http::account`), so neither the answer nor its timing
+//! tells whether an account exists.
+
+use redis::AsyncCommands as _;
+use sea_orm::TransactionTrait as _;
+use secrecy::SecretString;
+
+use crate::accounts::emails;
+use crate::accounts::new_password::hash_new_password;
+use crate::db::account_tokens::{self, TokenRecord};
+use crate::db::users::{self, AccountRecord, UserStatus};
+use crate::domain::account_token::{AccountToken, Purpose};
+use crate::domain::email::Email;
+use crate::error::Error;
+use crate::state::AppState;
+
+/// How long a revoked session id stays on the Redis revocation list: longer than any access
+/// token it could have been issued with lives.
+const REVOCATION_TTL_SECS: u64 = 3600;
+
+/// Emails a reset link if `email` belongs to an active account; does nothing otherwise.
+#[tracing::instrument(skip_all)]
+pub async fn request_password_reset(state: &AppState, email: &Email) -> Result<(), Error> {
+    let Some(account) = users::find_by_email(&state.db, email).await? else { return Ok(()) };
+    if account.status != UserStatus::Active {
+        return Ok(());
+    }
+    let (token, hash) = AccountToken::generate();
+    let record = TokenRecord { user: account.id, tenant: None };
+    let ttl = Purpose::ResetPassword.ttl(std::time::Duration::ZERO);
+    account_tokens::issue(&state.db, &hash, Purpose::ResetPassword, &record, ttl).await?;
+    // audit: password.reset_requested
+    let message = emails::password_reset(&account.email, state.settings.issuer(), &token);
+    state.mailer.send(message).await.map_err(|e| Error::Unavailable(e.into()))
+}
+
+/// Checks that a reset link is live, without spending it.
+pub async fn peek_password_reset(state: &AppState, token: &AccountToken) -> Result<(), Error> {
+    live_reset(state, token).await.map(|_| ())
+}
+
+/// Sets a new password through a reset link: clears the lockout, verifies the email, revokes
+/// every session of the account, spends the link.
+#[tracing::instrument(skip_all)]
+pub async fn reset_password(state: &AppState, token: &AccountToken, password: SecretString) -> Result<(), Error> {
+    let account = live_reset(state, token).await?;
+    let hash = hash_new_password(&account.email, password).await?;
+    let tx = state.db.begin().await?;
+    let spent = account_tokens::consume(&tx, &token.hash(), Purpose::ResetPassword).await?;
+    if spent.is_none_or(|record| record.user != account.id) {
+        return Err(Error::InvalidLink);
+    }
+    users::set_password(&tx, account.id, &hash, false).await?;
+    let sessions = users::revoke_sessions(&tx, account.id).await?;
+    // Revocation list first, commit second: if Redis is down nothing changes and the link
+    // still works; the reverse order could leave tokens of revoked sessions accepted.
+    let mut redis = state.redis.clone();
+    for session in &sessions {
+        let key = format!("{}{session}", tp_auth::REVOKED_SESSION_PREFIX);
+        let () = redis.set_ex(key, 1, REVOCATION_TTL_SECS).await.map_err(|e| Error::Unavailable(e.into()))?;
+    }
+    tx.commit().await?;
+    // audit: password.reset (sessions revoked)
+    Ok(())
+}
+
+async fn live_reset(state: &AppState, token: &AccountToken) -> Result<AccountRecord, Error> {
+    let record =
+        account_tokens::peek(&state.db, &token.hash(), Purpose::ResetPassword).await?.ok_or(Error::InvalidLink)?;
+    let account = users::find_by_id(&state.db, record.user).await?.ok_or(Error::InvalidLink)?;
+    if account.status != UserStatus::Active {
+        return Err(Error::InvalidLink);
+    }
+    Ok(account)
+}
