@@ -64,7 +64,9 @@ pub mod identity {
     pub const CARE_TEAM_UNASSIGNED: Action = Action::new("identity.care_team.unassigned");
     pub const TENANT_CREATED: Action = Action::new("identity.tenant.created");
     pub const TENANT_SUSPENDED: Action = Action::new("identity.tenant.suspended");
+    pub const TENANT_REACTIVATED: Action = Action::new("identity.tenant.reactivated");
     pub const TENANT_OFFBOARDED: Action = Action::new("identity.tenant.offboarded");
+    pub const TENANT_POLICY_CHANGED: Action = Action::new("identity.tenant.policy_changed");
     pub const API_CLIENT_CREATED: Action = Action::new("identity.api_client.created");
     pub const API_CLIENT_REVOKED: Action = Action::new("identity.api_client.revoked");
     pub const SSO_CONFIGURED: Action = Action::new("identity.sso.configured");
@@ -102,7 +104,9 @@ pub mod identity {
         CARE_TEAM_UNASSIGNED,
         TENANT_CREATED,
         TENANT_SUSPENDED,
+        TENANT_REACTIVATED,
         TENANT_OFFBOARDED,
+        TENANT_POLICY_CHANGED,
         API_CLIENT_CREATED,
         API_CLIENT_REVOKED,
         SSO_CONFIGURED,

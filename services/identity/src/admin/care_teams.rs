@@ -1,9 +1,11 @@
 //! Care-team assignments (clinician ↔ client), managed by practice admins and checked by
 //! other services through the internal API before they show clinical data.
 
+use tp_audit_log::{Subject, action::identity as audit_action};
 use tp_db::TenantTx;
 use tp_ids::{TenantId, UserId};
 
+use crate::admin::audit;
 use crate::db::care_teams;
 use crate::domain::admin::{AdminAction, Caller, authorize};
 use crate::error::Error;
@@ -19,6 +21,7 @@ pub async fn assign(
     authorize(caller, Some(tenant), AdminAction::ManageCareTeams)?;
     let tx = TenantTx::begin(&state.db, tenant).await?;
     care_teams::assign(&tx, clinician, client).await?;
+    audit(&*tx, caller, audit_action::CARE_TEAM_ASSIGNED, tenant, assignment(clinician, client)).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -33,6 +36,7 @@ pub async fn unassign(
     authorize(caller, Some(tenant), AdminAction::ManageCareTeams)?;
     let tx = TenantTx::begin(&state.db, tenant).await?;
     care_teams::unassign(&tx, clinician, client).await?;
+    audit(&*tx, caller, audit_action::CARE_TEAM_UNASSIGNED, tenant, assignment(clinician, client)).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -58,4 +62,10 @@ pub async fn check(state: &AppState, tenant: TenantId, clinician: UserId, client
     let assigned = care_teams::is_assigned(&tx, clinician, client).await?;
     tx.commit().await?;
     Ok(assigned)
+}
+
+/// The assignment as an audit subject: the client is the subject, the clinician is kept as
+/// a detail-free id pair (ids only, never names).
+fn assignment(clinician: UserId, client: UserId) -> Subject {
+    Subject::new("care_team", format!("{clinician}:{client}"))
 }

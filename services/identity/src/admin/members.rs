@@ -1,9 +1,11 @@
 //! A practice's people: list, change roles, remove. Invitations are in `accounts`.
 
+use tp_audit_log::{Subject, action::identity as audit_action};
 use tp_auth::Role;
 use tp_db::TenantTx;
 use tp_ids::{TenantId, UserId};
 
+use crate::admin::audit;
 use crate::db::memberships::{self, Member};
 use crate::domain::admin::{AdminAction, Caller, authorize};
 use crate::error::Error;
@@ -47,6 +49,17 @@ pub async fn set_roles(
     let tx = TenantTx::begin(&state.db, tenant).await?;
     let member = memberships::set_roles(&tx, user, &roles).await?;
     let sessions = memberships::end_sessions(&tx, user).await?;
+    let roles = roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(" ");
+    let subject = Subject::new("user", user);
+    let event_roles = tp_audit_log::AuditEvent::new(
+        audit_action::ROLES_CHANGED,
+        tp_audit_log::Outcome::Success,
+        (&caller.actor).into(),
+    )
+    .tenant(tenant)
+    .subject(subject)
+    .detail("roles", roles);
+    tp_audit_log::record(&*tx, &event_roles).await.map_err(|e| Error::Internal(e.into()))?;
     tx.commit().await?;
     crate::oauth::revocation::publish_revoked_sessions(state, &sessions).await?;
     Ok(member)
@@ -57,6 +70,7 @@ pub async fn remove(state: &AppState, caller: &Caller, tenant: TenantId, user: U
     let tx = TenantTx::begin(&state.db, tenant).await?;
     memberships::remove(&tx, user).await?;
     let sessions = memberships::end_sessions(&tx, user).await?;
+    audit(&*tx, caller, audit_action::MEMBERSHIP_REVOKED, tenant, Subject::new("user", user)).await?;
     tx.commit().await?;
     crate::oauth::revocation::publish_revoked_sessions(state, &sessions).await
 }

@@ -6,3 +6,23 @@ pub mod api_clients;
 pub mod care_teams;
 pub mod members;
 pub mod tenants;
+
+use sea_orm::ConnectionTrait;
+use tp_audit_log::{Action, AuditEvent, Outcome, Subject};
+use tp_ids::TenantId;
+
+use crate::domain::admin::Caller;
+use crate::error::Error;
+
+/// Records what an admin did, in the transaction that did it (scoped to `tenant`): when the
+/// audit write fails, the change rolls back with it.
+pub(crate) async fn audit(
+    conn: &impl ConnectionTrait,
+    caller: &Caller,
+    action: Action,
+    tenant: TenantId,
+    subject: Subject,
+) -> Result<(), Error> {
+    let event = AuditEvent::new(action, Outcome::Success, (&caller.actor).into()).tenant(tenant).subject(subject);
+    tp_audit_log::record(conn, &event).await.map_err(|e| Error::Internal(e.into()))
+}

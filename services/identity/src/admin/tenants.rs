@@ -1,23 +1,35 @@
 //! Tenant lifecycle: create (with its transit key), read, session policy, suspend,
-//! reactivate and offboard (crypto-shred: the tenant's transit key is destroyed).
+//! reactivate and offboard (crypto-shred: the tenant's transit key is destroyed). Each change
+//! and its audit event commit in one transaction scoped to the tenant.
 
+use tp_audit_log::{Action, Subject, action::identity as audit};
+use tp_db::TenantTx;
 use tp_ids::TenantId;
 use tp_vault::{VaultError, tenant_key_name};
 
+use crate::admin::audit;
 use crate::db::tenants::{self, Tenant};
 use crate::domain::admin::{AdminAction, Caller, authorize};
 use crate::domain::tenant::{SessionPolicy, TenantName, TenantSlug, TenantStatus, check_offboard_confirmation};
 use crate::error::Error;
 use crate::state::AppState;
 
+fn subject(id: TenantId) -> Subject {
+    Subject::new("tenant", id)
+}
+
 /// Creates the tenant's transit key first: a tenant row without a key could not store data,
-/// while a key without a row (an insert that failed afterwards) is harmless and reused.
+/// while a key without a row (an insert that failed afterwards) is harmless.
 pub async fn create(state: &AppState, caller: &Caller, slug: &str, name: &str) -> Result<Tenant, Error> {
     authorize(caller, None, AdminAction::ManageTenants)?;
     let (slug, name) = (TenantSlug::parse(slug)?, TenantName::parse(name)?);
     let id = TenantId::generate();
     state.vault.create_key(&tenant_key_name(&id)).await?;
-    tenants::create(&state.db, id, &slug, &name).await
+    let tx = TenantTx::begin(&state.db, id).await?;
+    let tenant = tenants::create(&*tx, id, &slug, &name).await?;
+    audit(&*tx, caller, audit::TENANT_CREATED, id, subject(id)).await?;
+    tx.commit().await?;
+    Ok(tenant)
 }
 
 pub async fn list(state: &AppState, caller: &Caller) -> Result<Vec<Tenant>, Error> {
@@ -37,20 +49,22 @@ pub async fn set_policy(
     policy: SessionPolicy,
 ) -> Result<Tenant, Error> {
     authorize(caller, Some(id), AdminAction::ConfigureTenant)?;
-    tenants::set_policy(&state.db, id, &policy).await
+    let tx = TenantTx::begin(&state.db, id).await?;
+    let tenant = tenants::set_policy(&*tx, id, &policy).await?;
+    audit(&*tx, caller, audit::TENANT_POLICY_CHANGED, id, subject(id)).await?;
+    tx.commit().await?;
+    Ok(tenant)
 }
 
 /// No sign-in, no token, and every live session and API-client token refused at once.
 pub async fn suspend(state: &AppState, caller: &Caller, id: TenantId) -> Result<Tenant, Error> {
     authorize(caller, None, AdminAction::ManageTenants)?;
-    let tenant = tenants::set_status(&state.db, id, TenantStatus::Suspended).await?;
-    end_all_sessions(state, id).await?;
-    Ok(tenant)
+    transition(state, caller, id, TenantStatus::Suspended, audit::TENANT_SUSPENDED).await
 }
 
 pub async fn reactivate(state: &AppState, caller: &Caller, id: TenantId) -> Result<Tenant, Error> {
     authorize(caller, None, AdminAction::ManageTenants)?;
-    tenants::set_status(&state.db, id, TenantStatus::Active).await
+    transition(state, caller, id, TenantStatus::Active, audit::TENANT_REACTIVATED).await
 }
 
 /// Destroys the tenant's key, so everything encrypted under it (every PHI field, through
@@ -63,15 +77,28 @@ pub async fn offboard(state: &AppState, caller: &Caller, id: TenantId, confirmat
         return Err(Error::NotFound);
     }
     check_offboard_confirmation(&tenant.slug, confirmation)?;
-    end_all_sessions(state, id).await?;
     match state.vault.delete_key(&tenant_key_name(&id)).await {
         Ok(()) | Err(VaultError::NotFound(_)) => {}
         Err(e) => return Err(e.into()),
     }
-    tenants::set_status(&state.db, id, TenantStatus::Offboarded).await
+    transition(state, caller, id, TenantStatus::Offboarded, audit::TENANT_OFFBOARDED).await
 }
 
-async fn end_all_sessions(state: &AppState, id: TenantId) -> Result<(), Error> {
-    let sessions = tenants::revoke_everything(&state.db, id).await?;
-    crate::oauth::revocation::publish_revoked_sessions(state, &sessions).await
+/// Moves the tenant to `status`; leaving `active` also ends every session and API-client
+/// token of the tenant (in the database, then for verifiers through Redis).
+async fn transition(
+    state: &AppState,
+    caller: &Caller,
+    id: TenantId,
+    status: TenantStatus,
+    action: Action,
+) -> Result<Tenant, Error> {
+    let tx = TenantTx::begin(&state.db, id).await?;
+    let tenant = tenants::set_status(&*tx, id, status).await?;
+    let sessions =
+        if status == TenantStatus::Active { Vec::new() } else { tenants::revoke_everything(&*tx, id).await? };
+    audit(&*tx, caller, action, id, subject(id)).await?;
+    tx.commit().await?;
+    crate::oauth::revocation::publish_revoked_sessions(state, &sessions).await?;
+    Ok(tenant)
 }

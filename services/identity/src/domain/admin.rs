@@ -13,6 +13,8 @@ use crate::error::Error;
 /// The caller as the rules see it (built from a verified token).
 #[derive(Debug, Clone)]
 pub struct Caller {
+    /// Who acts, for the audit trail.
+    pub actor: tp_auth::Actor,
     pub operator: bool,
     pub tenant: Option<TenantId>,
     pub roles: Vec<Role>,
@@ -63,7 +65,8 @@ mod tests {
     use super::*;
 
     fn caller(operator: bool, tenant: Option<TenantId>, roles: &[Role]) -> Caller {
-        Caller { operator, tenant, roles: roles.to_vec() }
+        let actor = tp_auth::Actor::User(tp_ids::UserId::generate());
+        Caller { actor, operator, tenant, roles: roles.to_vec() }
     }
 
     #[test]

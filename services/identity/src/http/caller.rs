@@ -29,6 +29,7 @@ impl FromRequestParts<AppState> for AdminCaller {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let principal = Principal::from_request_parts(parts, state).await.map_err(IntoResponse::into_response)?;
         Ok(Self(Caller {
+            actor: principal.actor().clone(),
             operator: principal.is_operator(),
             tenant: principal.tenant_opt(),
             roles: principal.roles().iter().collect(),
