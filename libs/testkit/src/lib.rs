@@ -1,6 +1,7 @@
 //! Test harness for integration tests against the real dependencies of the test profile:
 //! a fresh PostgreSQL database per test cloned from a migrated template ([`db`]), Vault
-//! handles and a throwaway OpenBao server ([`vault`]), and a real service on port 0 ([`app`]).
+//! handles and a throwaway OpenBao server ([`vault`]), a real service on port 0 ([`app`]), and a
+//! real external OpenID provider for federation ([`idp`]).
 //!
 //! Every test binary calls [`init`] first (idempotent) so TLS-using clients have a crypto
 //! provider, and sets `TEST_LOG=1` to see logs.
@@ -8,6 +9,7 @@
 pub mod app;
 pub mod db;
 pub mod env;
+pub mod idp;
 pub mod vault;
 
 pub use env::TestEnv;
