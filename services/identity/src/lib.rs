@@ -8,6 +8,7 @@ pub mod config;
 mod db;
 pub mod domain;
 pub mod error;
+pub mod federation;
 mod http;
 pub mod migration;
 mod state;
@@ -33,12 +34,16 @@ impl ServiceApp for Identity {
             settings.section("identity").map_err(|e| StartupError::Config(e.to_string()))?;
         identity.resolve_issuer(settings).map_err(StartupError::Config)?;
         let db = deps.db.ok_or_else(|| StartupError::Config("identity needs database settings".into()))?;
+        let callback = format!("{}/federation/callback", identity.issuer());
+        let federation = federation::Federation::new(identity.allow_loopback_http(settings.environment), callback)
+            .map_err(|e| StartupError::Config(e.to_string()))?;
         let state = AppState {
             db,
             redis: deps.redis,
             vault: deps.vault,
             settings: Arc::new(identity),
             environment: settings.environment,
+            federation,
         };
         Ok(http::router(state))
     }

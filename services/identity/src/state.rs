@@ -17,4 +17,6 @@ pub struct AppState {
     pub vault: Vault,
     pub settings: Arc<IdentitySettings>,
     pub environment: Environment,
+    /// Relying-party side of per-practice SSO: HTTP client and discovery cache.
+    pub federation: crate::federation::Federation,
 }

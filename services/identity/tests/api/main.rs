@@ -1,4 +1,5 @@
 //! Integration tests of the identity service: the real router on port 0, its own database role and
 //! Vault AppRole, a fresh database migrated by its own migrations.
 
+mod federation;
 mod health;
