@@ -119,10 +119,13 @@ impl Principal {
             // An operator's token for a tenant, or a practice token without one: never issued.
             _ => return Err(bad(InvalidToken::TenantMismatch)),
         };
-        let actor = if roles.contains(Role::ApiClient) {
-            if claims.sub != claims.client_id || is_operator {
-                return Err(bad(InvalidToken::SubjectMismatch));
-            }
+        // A client-credentials token names the client as its subject (RFC 9068 §2.2): a
+        // practice's API client, or the platform's operator client (telehealthctl).
+        let machine = claims.sub == claims.client_id;
+        if roles.contains(Role::ApiClient) && (!machine || is_operator) {
+            return Err(bad(InvalidToken::SubjectMismatch));
+        }
+        let actor = if machine {
             Actor::Client(client_id.clone())
         } else {
             Actor::User(UserId::parse(&claims.sub).map_err(|_| bad(InvalidToken::SubjectMismatch))?)

@@ -1,7 +1,8 @@
 //! Test harness for integration tests against the real dependencies of the test profile:
 //! a fresh PostgreSQL database per test cloned from a migrated template ([`db`]), Vault
-//! handles and a throwaway OpenBao server ([`vault`]), a real service on port 0 ([`app`]), and
-//! an SMTP sink that keeps what services send ([`smtp`]).
+//! handles and a throwaway OpenBao server ([`vault`]), a real service on port 0 ([`app`]), an
+//! SMTP sink that keeps what services send ([`smtp`]) and a real external OpenID provider for
+//! federation ([`idp`]).
 //!
 //! Every test binary calls [`init`] first (idempotent) so TLS-using clients have a crypto
 //! provider, and sets `TEST_LOG=1` to see logs.
@@ -9,6 +10,7 @@
 pub mod app;
 pub mod db;
 pub mod env;
+pub mod idp;
 pub mod smtp;
 pub mod vault;
 

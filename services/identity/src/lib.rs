@@ -10,6 +10,7 @@ pub mod config;
 mod db;
 pub mod domain;
 pub mod error;
+pub mod federation;
 mod http;
 pub mod mail;
 pub mod migration;
@@ -62,6 +63,9 @@ impl Identity {
         let verifier_config = tp_auth::VerifierConfig::new(identity.issuer(), &identity.audience);
         let verifier = tp_auth::Verifier::new(&verifier_config)
             .map_err(|e| StartupError::Config(format!("token verifier: {}", tp_errors::error_chain(&e))))?;
+        let callback = format!("{}/federation/callback", identity.issuer());
+        let federation = federation::Federation::new(identity.allow_loopback_http(settings.environment), callback)
+            .map_err(|e| StartupError::Config(e.to_string()))?;
         Ok(AppState {
             db,
             redis: deps.redis,
@@ -71,6 +75,7 @@ impl Identity {
             signer,
             verifier,
             mailer: Arc::new(mailer),
+            federation,
         })
     }
 }

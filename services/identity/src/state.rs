@@ -25,4 +25,6 @@ pub struct AppState {
     pub verifier: tp_auth::Verifier,
     /// Sends account emails (SMTP in production and tests).
     pub mailer: Arc<dyn Mailer>,
+    /// Relying-party side of per-practice SSO: HTTP client and discovery cache.
+    pub federation: crate::federation::Federation,
 }

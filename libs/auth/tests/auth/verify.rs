@@ -214,6 +214,21 @@ async fn api_client_tokens_act_as_the_client_and_need_sub_equal_to_client_id() {
 }
 
 #[tokio::test]
+async fn the_operator_client_acts_as_a_client_without_a_tenant() {
+    let issuer = TestIssuer::start().await;
+    let mut claims = issuer.claims();
+    claims.roles = vec![Role::PlatformOperator];
+    claims.tid = None;
+    claims.client_id = "telehealthctl".to_owned();
+    claims.sub = claims.client_id.clone();
+    let principal = issuer.verifier().verify(&issuer.sign(&claims)).await.unwrap();
+    assert_eq!(principal.actor(), &Actor::Client(tp_ids::ClientId::parse("telehealthctl").unwrap()));
+    assert!(principal.is_operator());
+    claims.roles = vec![Role::PlatformOperator, Role::ApiClient];
+    assert_eq!(reason(issuer.verifier().verify(&issuer.sign(&claims)).await), Some(InvalidToken::SubjectMismatch));
+}
+
+#[tokio::test]
 async fn a_token_missing_a_required_claim_is_refused() {
     let issuer = TestIssuer::start().await;
     let mut claims = serde_json::to_value(issuer.claims()).unwrap();

@@ -5,9 +5,11 @@ use tp_auth::Role;
 use tp_db::TenantTx;
 use tp_ids::{TenantId, UserId};
 
+use crate::accounts::{self, InviteOutcome};
 use crate::admin::audit;
 use crate::db::memberships::{self, Member};
 use crate::domain::admin::{AdminAction, Caller, authorize};
+use crate::domain::email::Email;
 use crate::error::Error;
 use crate::state::AppState;
 
@@ -25,6 +27,26 @@ pub fn parse_roles(names: &[String]) -> Result<Vec<Role>, Error> {
         return Err(Error::invalid("roles", "at least one role is needed"));
     }
     Ok(roles)
+}
+
+/// Invites `email` into the practice with `roles` (an email with a one-time link goes out).
+/// Operators may invite practice admins only; practice admins anyone.
+pub async fn invite(
+    state: &AppState,
+    caller: &Caller,
+    tenant: TenantId,
+    email: &str,
+    roles: &[String],
+) -> Result<InviteOutcome, Error> {
+    let roles = parse_roles(roles)?;
+    let admins_only = roles.iter().all(|r| *r == Role::PracticeAdmin);
+    authorize(caller, Some(tenant), AdminAction::Invite { admins_only })?;
+    let email = Email::parse(email).map_err(|_| Error::invalid("email", "is not a valid address"))?;
+    let invited_by = match caller.actor {
+        tp_auth::Actor::User(user) => Some(user),
+        tp_auth::Actor::Client(_) => None,
+    };
+    accounts::invite(state, tenant, &email, &roles, invited_by).await
 }
 
 pub async fn list(state: &AppState, caller: &Caller, tenant: TenantId) -> Result<Vec<Member>, Error> {

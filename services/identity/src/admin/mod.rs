@@ -5,6 +5,7 @@
 pub mod api_clients;
 pub mod care_teams;
 pub mod members;
+pub mod sso;
 pub mod tenants;
 
 use sea_orm::ConnectionTrait;

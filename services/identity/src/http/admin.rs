@@ -24,6 +24,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/v1/tenants/{tenant}/reactivate", post(reactivate_tenant))
         .route("/v1/tenants/{tenant}/offboard", post(offboard_tenant))
         .route("/v1/tenants/{tenant}/policy", put(set_policy))
+        .route("/v1/tenants/{tenant}/invites", post(invite))
         .route("/v1/tenants/{tenant}/members", get(list_members))
         .route("/v1/tenants/{tenant}/members/{user}", axum::routing::delete(remove_member))
         .route("/v1/tenants/{tenant}/members/{user}/roles", put(set_roles))
@@ -168,6 +169,24 @@ async fn list_members(
     let list: Vec<MemberView> =
         members::list(&state, &caller, tenant_id(&tenant)?).await?.into_iter().map(Into::into).collect();
     Ok(Json(serde_json::json!({ "members": list })))
+}
+
+#[derive(Deserialize)]
+struct Invite {
+    email: String,
+    roles: Vec<String>,
+}
+
+/// 202: the invitation is on its way; the link itself is only in the email.
+async fn invite(
+    State(state): State<AppState>,
+    AdminCaller(caller): AdminCaller,
+    Path(tenant): Path<String>,
+    Json(body): Json<Invite>,
+) -> Result<(StatusCode, Json<serde_json::Value>), Error> {
+    let outcome = members::invite(&state, &caller, tenant_id(&tenant)?, &body.email, &body.roles).await?;
+    let body = serde_json::json!({ "user_id": outcome.user, "status": "invited", "new_account": outcome.new_account });
+    Ok((StatusCode::ACCEPTED, Json(body)))
 }
 
 #[derive(Deserialize)]

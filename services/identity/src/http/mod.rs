@@ -7,11 +7,13 @@ mod api_clients;
 mod caller;
 pub(crate) mod csrf;
 mod discovery;
+mod federation;
 mod internal;
 mod jwks;
 mod oauth_error;
 pub(crate) mod pages;
 mod revoke;
+mod sso;
 mod token;
 mod userinfo;
 
@@ -30,5 +32,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .merge(admin::router())
         .merge(api_clients::router())
         .merge(internal::router())
+        .merge(federation::router())
+        .merge(sso::router())
         .with_state(state)
 }

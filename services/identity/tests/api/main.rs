@@ -2,7 +2,9 @@
 //! Vault AppRole, a fresh database migrated by its own migrations.
 
 mod accounts;
+mod admin;
 mod discovery;
+mod federation;
 mod health;
 mod oauth_fixtures;
 mod oauth_tokens;

@@ -1,0 +1,31 @@
+//! A practice's own OpenID provider: configured by its admins (or an operator setting a
+//! practice up). The client secret goes to Vault, never to the database or a response.
+
+use tp_ids::TenantId;
+
+use crate::domain::admin::{AdminAction, Caller, authorize};
+use crate::error::Error;
+use crate::federation::{SsoConfig, SsoView, configure_sso, get_sso, remove_sso};
+use crate::state::AppState;
+
+pub async fn configure(
+    state: &AppState,
+    caller: &Caller,
+    tenant: TenantId,
+    config: SsoConfig,
+) -> Result<SsoView, Error> {
+    authorize(caller, Some(tenant), AdminAction::ConfigureTenant)?;
+    let deps = state.sso_deps((&caller.actor).into());
+    configure_sso(&deps, tenant, config).await?;
+    get_sso(&deps, tenant).await?.ok_or(Error::NotFound)
+}
+
+pub async fn get(state: &AppState, caller: &Caller, tenant: TenantId) -> Result<SsoView, Error> {
+    authorize(caller, Some(tenant), AdminAction::ConfigureTenant)?;
+    get_sso(&state.sso_deps((&caller.actor).into()), tenant).await?.ok_or(Error::NotFound)
+}
+
+pub async fn remove(state: &AppState, caller: &Caller, tenant: TenantId) -> Result<(), Error> {
+    authorize(caller, Some(tenant), AdminAction::ConfigureTenant)?;
+    remove_sso(&state.sso_deps((&caller.actor).into()), tenant).await
+}

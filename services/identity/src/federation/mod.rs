@@ -1,0 +1,25 @@
+//! Per-practice single sign-on: identity as a relying party to a practice's own OpenID
+//! provider (`openidconnect`, code flow with PKCE S256 and nonce), linking people by the
+//! verified email their IdP vouches for, within the practice's allowed domains, and only to
+//! accounts the practice already invited.
+//!
+//! Public for the admin API, `telehealthctl` and tests: [`configure_sso`], [`get_sso`],
+//! [`remove_sso`] and [`Federation`]. The HTTP legs are in `http::federation`.
+
+mod callback;
+mod complete;
+mod config;
+mod discovery;
+mod error;
+mod http_client;
+mod linking;
+mod sign_in;
+mod start;
+
+pub(crate) use callback::{CallbackParams, finish};
+pub(crate) use complete::complete_federated_sign_in;
+pub use config::{SsoConfig, SsoDeps, SsoView, configure_sso, get_sso, remove_sso};
+pub use discovery::{Federation, FederationInitError};
+pub(crate) use error::FederationError;
+pub(crate) use sign_in::AuthorizationRequestId;
+pub(crate) use start::start_for_slug;

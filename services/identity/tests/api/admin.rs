@@ -1,0 +1,7 @@
+//! The admin API (`/v1/tenants/...`) and the internal care-team check, driven over HTTP with
+//! real tokens: the operator boundary, tenant isolation, lifecycle and crypto-shredding.
+
+mod care_teams;
+mod harness;
+mod lifecycle;
+mod operators;

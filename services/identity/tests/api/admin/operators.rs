@@ -1,0 +1,96 @@
+//! Who may do what on the admin API: operators administer tenants but never see who belongs
+//! to a practice; practice admins manage their own practice only; others nothing.
+
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+use super::harness::admin_app;
+
+#[tokio::test]
+async fn operators_cannot_list_members_or_care_teams_or_invite_anyone_but_admins() {
+    // Arrange
+    let app = admin_app().await;
+    let tenant = app.create_tenant("harbor").await;
+    let op = app.operator.as_str();
+
+    // Act / Assert
+    let (status, _) = app.call(op, Method::GET, &format!("/v1/tenants/{tenant}/members"), None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "members are PHI");
+    let (status, _) = app.call(op, Method::GET, &format!("/v1/tenants/{tenant}/care-team"), None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "care teams are PHI");
+    let client_invite = json!({ "email": "someone@example.test", "roles": ["client"] });
+    let (status, _) = app.call(op, Method::POST, &format!("/v1/tenants/{tenant}/invites"), Some(client_invite)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "an operator may invite practice admins only");
+}
+
+#[tokio::test]
+async fn a_practice_admin_manages_only_their_own_practice() {
+    // Arrange
+    let app = admin_app().await;
+    let (a, b) = (app.create_tenant("alpha").await, app.create_tenant("beta").await);
+    let admin_a = app.member(a, &["practice_admin"]).await;
+    let token = app.token_of(&admin_a).await;
+
+    // Act / Assert: their own practice
+    let (status, members) = app.call(&token, Method::GET, &format!("/v1/tenants/{a}/members"), None).await;
+    assert_eq!(status, StatusCode::OK, "{members}");
+    assert_eq!(members["members"].as_array().map(Vec::len), Some(1));
+
+    // Another practice: indistinguishable from one that does not exist.
+    for path in ["", "/members", "/care-team", "/api-clients", "/sso"] {
+        let (status, body) = app.call(&token, Method::GET, &format!("/v1/tenants/{b}{path}"), None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {body}");
+    }
+    let (status, _) = app.call(&token, Method::POST, &format!("/v1/tenants/{b}/suspend"), None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "tenant lifecycle is for operators");
+    let (status, _) = app.call(&token, Method::GET, "/v1/tenants", None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let body = json!({ "slug": "mine", "name": "Mine" });
+    let (status, _) = app.call(&token, Method::POST, "/v1/tenants", Some(body)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn clinicians_and_clients_cannot_use_the_admin_api() {
+    // Arrange
+    let app = admin_app().await;
+    let tenant = app.create_tenant("gamma").await;
+    for role in ["clinician", "staff", "client"] {
+        let person = app.member(tenant, &[role]).await;
+        let token = app.token_of(&person).await;
+
+        // Act
+        let (status, _) = app.call(&token, Method::GET, &format!("/v1/tenants/{tenant}/members"), None).await;
+
+        // Assert
+        assert_eq!(status, StatusCode::FORBIDDEN, "{role}");
+    }
+}
+
+#[tokio::test]
+async fn the_admin_api_refuses_missing_forged_and_revoked_tokens() {
+    // Arrange
+    let app = admin_app().await;
+    let tenant = app.create_tenant("delta").await;
+    let admin = app.member(tenant, &["practice_admin"]).await;
+    let token = app.token_of(&admin).await;
+    let path = format!("/v1/tenants/{tenant}/members");
+
+    // Act / Assert
+    let url = format!("{}{path}", app.oauth.app.address);
+    let anonymous = app.oauth.app.client.get(&url).send().await.map(|r| r.status());
+    assert_eq!(anonymous.ok(), Some(StatusCode::UNAUTHORIZED));
+    let mut forged = token.clone();
+    forged.pop();
+    forged.push(if token.ends_with('A') { 'B' } else { 'A' });
+    assert_eq!(app.call(&forged, Method::GET, &path, None).await.0, StatusCode::UNAUTHORIZED);
+
+    // Changing the admin's roles ends their sessions: the token stops working at once.
+    let roles = json!({ "roles": ["practice_admin", "clinician"] });
+    let roles_path = format!("/v1/tenants/{tenant}/members/{}/roles", admin.user);
+    let (status, body) = app.call(&token, Method::PUT, &roles_path, Some(roles)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(app.oauth.is_sid_revoked(admin.session).await);
+    assert_eq!(app.call(&token, Method::GET, &path, None).await.0, StatusCode::UNAUTHORIZED);
+    assert!(app.audit_actions(tenant).await.contains(&"identity.membership.roles_changed".to_owned()));
+}
