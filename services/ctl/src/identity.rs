@@ -114,6 +114,47 @@ impl IdentityClient {
         })
     }
 
+    /// Accepts an invitation link as a browser would: opens the page (which sets the CSRF
+    /// cookie), then posts the password form with that cookie and the page's hidden fields.
+    pub async fn accept_invite(&self, link: &str, password: &str) -> Result<(), CtlError> {
+        let unreachable =
+            |e: reqwest::Error| CtlError::Unreachable(format!("identity: {}", tp_errors::error_chain(&e)));
+        let page = self.http.get(link).send().await.map_err(unreachable)?;
+        let cookie = page
+            .headers()
+            .get_all(reqwest::header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("tp_csrf="))
+            .and_then(|v| v.split(';').next())
+            .map(str::to_owned)
+            .ok_or_else(|| CtlError::Api("the invitation page set no CSRF cookie".into()))?;
+        let html = page.text().await.map_err(unreachable)?;
+        let field = |name: &str| {
+            hidden_value(&html, name).ok_or_else(|| CtlError::Api(format!("the invitation page has no {name} field")))
+        };
+        let form = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("csrf", &field("csrf")?)
+            .append_pair("token", &field("token")?)
+            .append_pair("password", password)
+            .append_pair("password_confirm", password)
+            .finish();
+        let response = self
+            .http
+            .post(format!("{}/account/accept-invite", self.base))
+            .header(reqwest::header::COOKIE, cookie)
+            .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(form)
+            .send()
+            .await
+            .map_err(unreachable)?;
+        if response.status().is_success() {
+            Ok(())
+        } else {
+            Err(CtlError::Api(format!("accepting the invitation failed ({})", response.status())))
+        }
+    }
+
     /// Accepts a tenant id or slug and returns the id.
     pub async fn resolve_tenant(&self, id_or_slug: &str) -> Result<String, CtlError> {
         if tp_ids::TenantId::parse(id_or_slug).is_ok() {
@@ -127,4 +168,12 @@ impl IdentityClient {
             .and_then(|t| t.get("id").and_then(Value::as_str).map(str::to_owned))
             .ok_or_else(|| CtlError::BadInput(format!("no tenant with slug {id_or_slug}")))
     }
+}
+
+/// The value of `<input type="hidden" name="{name}" value="…">` in identity's own pages.
+fn hidden_value(html: &str, name: &str) -> Option<String> {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html.find(&marker)? + marker.len();
+    let end = html.get(start..)?.find('"')? + start;
+    html.get(start..end).map(|v| v.replace("&amp;", "&"))
 }

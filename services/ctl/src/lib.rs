@@ -3,6 +3,7 @@
 
 pub mod api_client;
 pub mod identity;
+pub mod mailbox;
 pub mod seed;
 pub mod status;
 pub mod tenant;
@@ -13,8 +14,6 @@ pub mod user;
 pub enum CtlError {
     #[error("configuration: {0}")]
     Config(String),
-    #[error("vault: {0}")]
-    Vault(#[from] tp_vault::VaultError),
     #[error("{0}")]
     NotReady(String),
     /// The request was refused as invalid: the operator's input, exit code 2.
@@ -31,7 +30,7 @@ impl CtlError {
     pub const fn exit_code(&self) -> u8 {
         match self {
             CtlError::Config(_) | CtlError::BadInput(_) => 2,
-            CtlError::Vault(_) | CtlError::NotReady(_) | CtlError::Api(_) | CtlError::Unreachable(_) => 1,
+            CtlError::NotReady(_) | CtlError::Api(_) | CtlError::Unreachable(_) => 1,
         }
     }
 }

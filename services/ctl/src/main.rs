@@ -21,8 +21,17 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Create the demo practices' encryption keys (idempotent). Needs APP__VAULT__* settings.
-    Seed,
+    /// Create the demo practices, their admins and API clients through identity (idempotent).
+    Seed {
+        /// Maildir of the local mail sink, where the demo invitations arrive.
+        #[arg(long)]
+        maildir: std::path::PathBuf,
+        /// Where the generated demo credentials are kept (mode 600).
+        #[arg(long)]
+        credentials: std::path::PathBuf,
+        #[arg(long)]
+        identity_url: Option<String>,
+    },
     /// Check every service's /readyz (gateway on --port-base, the others on the next ports).
     Status {
         /// Host the services listen on.
@@ -120,7 +129,9 @@ async fn main() -> ExitCode {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let cli = Cli::parse();
     let outcome = match cli.command {
-        Command::Seed => seed::run(cli.json).await,
+        Command::Seed { maildir, credentials, identity_url } => {
+            seed::run(seed::SeedOptions { identity_url, maildir, credentials }, cli.json).await
+        }
         Command::Status { host, port_base, wait } => status::run(&host, port_base, wait, cli.json).await,
         Command::Tenant { action, identity_url } => run_tenant(action, identity_url, cli.json).await,
         Command::User { action: UserAction::Invite { tenant, email, roles }, identity_url } => {

@@ -1,60 +1,148 @@
-//! `telehealthctl seed`: the demo data of `just run`, created idempotently.
+//! `telehealthctl seed`: the demo data of `just run`, created idempotently through the same
+//! APIs a real operator uses.
 //!
-//! For now that is the demo practices' per-tenant transit keys, which every encrypted field of
-//! theirs will be wrapped under. Accounts, charts and appointments join as their services land.
+//! For each demo practice: the tenant (and so its encryption key), a practice admin who is
+//! invited by email and accepts the invitation with a generated password (the invitation is
+//! read from the local mail sink, exactly as a person would click it), and a developer API
+//! client. What was generated is kept in a mode-600 credentials file so later runs print the
+//! same sign-ins. Clinicians and clients are invited by the practice admin, not by operators.
 
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use reqwest::Method;
 use serde::{Deserialize, Serialize};
-use tp_config::VaultSettings;
-use tp_ids::TenantId;
-use tp_vault::{Vault, tenant_key_name};
+use serde_json::{Value, json};
 
 use crate::CtlError;
+use crate::identity::IdentityClient;
+use crate::mailbox;
 
-#[derive(Deserialize)]
-struct SeedSettings {
-    vault: VaultSettings,
+/// The demo practices: slug, name, and the address of their first admin.
+const DEMO_PRACTICES: [(&str, &str, &str); 2] = [
+    ("lakeside", "Lakeside Therapy Group", "admin@lakeside.example"),
+    ("northside", "Northside Counseling", "admin@northside.example"),
+];
+
+/// What seeding generated, kept between runs (mode 600, git-ignored `.dev/`).
+#[derive(Default, Serialize, Deserialize)]
+struct Credentials {
+    practices: Vec<SeededPractice>,
 }
 
-#[derive(Serialize)]
-struct Seeded {
+#[derive(Clone, Serialize, Deserialize)]
+struct SeededPractice {
+    slug: String,
+    name: String,
     tenant: String,
-    name: &'static str,
-    key: String,
+    admin_email: String,
+    admin_password: String,
+    api_client_id: String,
+    api_client_secret: String,
 }
 
-pub async fn run(json: bool) -> Result<(), CtlError> {
-    let settings: SeedSettings = tp_config::load().map_err(|e| CtlError::Config(e.to_string()))?;
-    let vault = Vault::login_approle(&settings.vault).await?;
-    let mut seeded = Vec::new();
-    for (tenant, name) in demo_tenants() {
-        let key = tenant_key_name(&tenant);
-        vault.create_key(&key).await?;
-        seeded.push(Seeded { tenant: tenant.to_string(), name, key });
+pub struct SeedOptions {
+    pub identity_url: Option<String>,
+    /// The Maildir the local mail sink writes to.
+    pub maildir: PathBuf,
+    pub credentials: PathBuf,
+}
+
+pub async fn run(options: SeedOptions, json: bool) -> Result<(), CtlError> {
+    let client = IdentityClient::connect(options.identity_url.clone()).await?;
+    let mut saved = load(&options.credentials)?;
+    for (slug, name, admin_email) in DEMO_PRACTICES {
+        if saved.practices.iter().any(|p| p.slug == slug) {
+            continue;
+        }
+        let practice = seed_practice(&client, &options.maildir, slug, name, admin_email).await?;
+        saved.practices.push(practice);
+        store(&options.credentials, &saved)?;
     }
     if json {
-        println!("{}", serde_json::json!({ "tenants": seeded }));
+        println!("{}", json!({ "practices": saved.practices }));
     } else {
-        for s in &seeded {
-            println!("seed: practice {:<28} tenant {}  key {} ready", s.name, s.tenant, s.key);
+        for p in &saved.practices {
+            println!("seed: {} ({}) tenant {}", p.name, p.slug, p.tenant);
+            println!("        practice admin  {}  password {}", p.admin_email, p.admin_password);
+            println!("        API client      {}  secret {}", p.api_client_id, p.api_client_secret);
         }
     }
     Ok(())
 }
 
-/// The demo practices, with fixed ids so that seeding again finds the same ones.
-const DEMO_TENANTS: [(&str, &str); 2] = [
-    ("0193a000-0000-7000-8000-000000000001", "Lakeside Therapy Group"),
-    ("0193a000-0000-7000-8000-000000000002", "Northside Counseling"),
-];
-
-fn demo_tenants() -> impl Iterator<Item = (TenantId, &'static str)> {
-    DEMO_TENANTS.into_iter().filter_map(|(id, name)| TenantId::parse(id).ok().map(|t| (t, name)))
+async fn seed_practice(
+    client: &IdentityClient,
+    maildir: &Path,
+    slug: &str,
+    name: &str,
+    admin_email: &str,
+) -> Result<SeededPractice, CtlError> {
+    let tenant = ensure_tenant(client, slug, name).await?;
+    let invited_at = std::time::SystemTime::now();
+    let body = json!({ "email": admin_email, "roles": ["practice_admin"] });
+    let _: Value = client.call(Method::POST, &format!("/v1/tenants/{tenant}/invites"), Some(body)).await?;
+    let link =
+        mailbox::wait_for_link(maildir, admin_email, "/account/accept-invite", invited_at, Duration::from_secs(15))?;
+    let password = generate_password();
+    client.accept_invite(&link, &password).await?;
+    let body = json!({ "name": "Demo integration", "scopes": ["identity:read", "scheduling:read", "records:read"] });
+    let created: Value = client.call(Method::POST, &format!("/v1/tenants/{tenant}/api-clients"), Some(body)).await?;
+    let field = |key: &str| created.get(key).and_then(Value::as_str).unwrap_or_default().to_owned();
+    Ok(SeededPractice {
+        slug: slug.to_owned(),
+        name: name.to_owned(),
+        tenant,
+        admin_email: admin_email.to_owned(),
+        admin_password: password,
+        api_client_id: field("client_id"),
+        api_client_secret: field("client_secret"),
+    })
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn every_demo_tenant_id_parses() {
-        assert_eq!(super::demo_tenants().count(), super::DEMO_TENANTS.len());
+/// The tenant with `slug`, created when missing.
+async fn ensure_tenant(client: &IdentityClient, slug: &str, name: &str) -> Result<String, CtlError> {
+    match client.resolve_tenant(slug).await {
+        Ok(id) => Ok(id),
+        Err(CtlError::BadInput(_)) => {
+            let body = json!({ "slug": slug, "name": name });
+            let created: Value = client.call(Method::POST, "/v1/tenants", Some(body)).await?;
+            created
+                .get("id")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+                .ok_or_else(|| CtlError::Api("identity created a tenant without an id".into()))
+        }
+        Err(e) => Err(e),
     }
+}
+
+/// A random demo password that passes the platform's password rules.
+fn generate_password() -> String {
+    let random = uuid::Uuid::new_v4().simple().to_string();
+    let (a, b) = random.split_at(12);
+    format!("demo-{a}-{b}")
+}
+
+fn load(path: &Path) -> Result<Credentials, CtlError> {
+    match std::fs::read(path) {
+        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|_| {
+            CtlError::Config(format!("{} is not a seed credentials file; delete it to reseed", path.display()))
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Credentials::default()),
+        Err(e) => Err(CtlError::Config(format!("cannot read {}: {e}", path.display()))),
+    }
+}
+
+fn store(path: &Path, credentials: &Credentials) -> Result<(), CtlError> {
+    use std::io::Write as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let bytes = serde_json::to_vec_pretty(credentials).map_err(|e| CtlError::Config(e.to_string()))?;
+    let tmp = path.with_extension("tmp");
+    let write = || -> std::io::Result<()> {
+        let mut file = std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(&tmp)?;
+        file.write_all(&bytes)?;
+        std::fs::rename(&tmp, path)
+    };
+    write().map_err(|e| CtlError::Config(format!("cannot write {}: {e}", path.display())))
 }
