@@ -67,7 +67,9 @@ check-layering:
     fi
     echo "check-layering: ok"
 
-# Benchmarks: criterion micro-benchmarks of the hot paths (needs the test profile for the Vault comparison)
+# Benchmarks: criterion micro-benchmarks of the hot paths, then load against the running platform (release build)
 bench:
     infra/dev/deps up --profile test
     cargo bench -p tp-crypto --bench envelope
+    cargo bench -p tp-auth --bench verify
+    infra/bench/load
