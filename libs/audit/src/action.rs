@@ -36,6 +36,9 @@ pub mod identity {
 
     pub const SIGN_IN_SUCCEEDED: Action = Action::new("identity.sign_in.succeeded");
     pub const SIGN_IN_FAILED: Action = Action::new("identity.sign_in.failed");
+    /// The password step passed; a second factor may still be owed (the sign-in pages
+    /// record [`SIGN_IN_SUCCEEDED`] when the session is authenticated).
+    pub const PASSWORD_VERIFIED: Action = Action::new("identity.sign_in.password_verified");
     pub const ACCOUNT_LOCKED: Action = Action::new("identity.account.locked");
     pub const MFA_ENROLLED: Action = Action::new("identity.mfa.enrolled");
     pub const MFA_SUCCEEDED: Action = Action::new("identity.mfa.succeeded");
@@ -48,6 +51,9 @@ pub mod identity {
     pub const INVITATION_SENT: Action = Action::new("identity.invitation.sent");
     pub const INVITATION_ACCEPTED: Action = Action::new("identity.invitation.accepted");
     pub const EMAIL_VERIFIED: Action = Action::new("identity.email.verified");
+    /// A client failed to authenticate at the token or revocation endpoint (wrong or
+    /// missing secret, revoked client).
+    pub const CLIENT_AUTH_FAILED: Action = Action::new("identity.client.auth_failed");
     pub const TOKEN_ISSUED: Action = Action::new("identity.token.issued");
     pub const TOKEN_REFRESHED: Action = Action::new("identity.token.refreshed");
     pub const TOKEN_REVOKED: Action = Action::new("identity.token.revoked");
@@ -58,6 +64,8 @@ pub mod identity {
     /// Idle or absolute timeout (automatic logoff).
     pub const SESSION_EXPIRED: Action = Action::new("identity.session.expired");
     pub const MEMBERSHIP_GRANTED: Action = Action::new("identity.membership.granted");
+    /// An invited membership became active without an invitation link (first SSO sign-in).
+    pub const MEMBERSHIP_ACTIVATED: Action = Action::new("identity.membership.activated");
     pub const MEMBERSHIP_REVOKED: Action = Action::new("identity.membership.revoked");
     pub const ROLES_CHANGED: Action = Action::new("identity.membership.roles_changed");
     pub const CARE_TEAM_ASSIGNED: Action = Action::new("identity.care_team.assigned");
@@ -71,6 +79,8 @@ pub mod identity {
     pub const API_CLIENT_REVOKED: Action = Action::new("identity.api_client.revoked");
     pub const SSO_CONFIGURED: Action = Action::new("identity.sso.configured");
     pub const SSO_REMOVED: Action = Action::new("identity.sso.removed");
+    /// A browser was sent to the practice's IdP (the person is not known yet).
+    pub const SSO_SIGN_IN_STARTED: Action = Action::new("identity.sso.sign_in_started");
     pub const SSO_SIGN_IN_SUCCEEDED: Action = Action::new("identity.sso.sign_in_succeeded");
     pub const SSO_SIGN_IN_FAILED: Action = Action::new("identity.sso.sign_in_failed");
 
@@ -78,6 +88,7 @@ pub mod identity {
     pub const ALL: &[Action] = &[
         SIGN_IN_SUCCEEDED,
         SIGN_IN_FAILED,
+        PASSWORD_VERIFIED,
         ACCOUNT_LOCKED,
         MFA_ENROLLED,
         MFA_SUCCEEDED,
@@ -90,6 +101,7 @@ pub mod identity {
         INVITATION_SENT,
         INVITATION_ACCEPTED,
         EMAIL_VERIFIED,
+        CLIENT_AUTH_FAILED,
         TOKEN_ISSUED,
         TOKEN_REFRESHED,
         TOKEN_REVOKED,
@@ -98,6 +110,7 @@ pub mod identity {
         SESSION_ENDED,
         SESSION_EXPIRED,
         MEMBERSHIP_GRANTED,
+        MEMBERSHIP_ACTIVATED,
         MEMBERSHIP_REVOKED,
         ROLES_CHANGED,
         CARE_TEAM_ASSIGNED,
@@ -111,6 +124,7 @@ pub mod identity {
         API_CLIENT_REVOKED,
         SSO_CONFIGURED,
         SSO_REMOVED,
+        SSO_SIGN_IN_STARTED,
         SSO_SIGN_IN_SUCCEEDED,
         SSO_SIGN_IN_FAILED,
     ];

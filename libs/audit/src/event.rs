@@ -139,4 +139,10 @@ impl AuditEvent {
     pub const fn outcome(&self) -> Outcome {
         self.outcome
     }
+
+    /// The tenant the event belongs to (`None`: platform-level), so a writer can open the
+    /// transaction the table's insert policy demands for it.
+    pub const fn tenant_id(&self) -> Option<TenantId> {
+        self.tenant
+    }
 }

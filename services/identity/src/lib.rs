@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod admin;
+mod audit;
 pub mod config;
 mod db;
 pub mod domain;

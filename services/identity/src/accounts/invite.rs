@@ -10,12 +10,15 @@
 use std::time::Duration;
 
 use secrecy::SecretString;
+use tp_audit_log::action::identity as action;
+use tp_audit_log::{Actor, AuditEvent, Outcome, Subject};
 use tp_auth::Role;
 use tp_db::TenantTx;
 use tp_ids::{TenantId, UserId};
 
 use crate::accounts::emails::{self, Inviter};
 use crate::accounts::new_password::hash_new_password;
+use crate::audit;
 use crate::db::account_tokens::{self, TokenRecord};
 use crate::db::users::{self, UserStatus};
 use crate::domain::account_token::{AccountToken, Purpose};
@@ -40,14 +43,15 @@ pub enum InviteView {
 }
 
 /// Invites `email` into `tenant` with `roles` (membership roles only) and emails the link.
-/// Inviting again adds roles and sends a new link (the old one stops working).
+/// Inviting again adds roles and sends a new link (the old one stops working). `invited_by`
+/// (a practice admin, or the operator's client) is recorded with the invitation.
 #[tracing::instrument(skip_all, fields(tenant = %tenant, invited_by = ?invited_by))]
 pub async fn invite(
     state: &AppState,
     tenant: TenantId,
     email: &Email,
     roles: &[Role],
-    invited_by: Option<UserId>,
+    invited_by: Actor,
 ) -> Result<InviteOutcome, Error> {
     if roles.is_empty() || !roles.iter().all(|role| Role::MEMBERSHIP.contains(role)) {
         return Err(Error::invalid("roles", "must be one or more of practice_admin, clinician, staff, client"));
@@ -66,8 +70,15 @@ pub async fn invite(
     let record = TokenRecord { user: account.id, tenant: Some(tenant) };
     let ttl = Purpose::Invite.ttl(Duration::from_secs(state.settings.invite_ttl_secs));
     account_tokens::issue(&*tx, &hash, Purpose::Invite, &record, ttl).await?;
+    let roles_code = roles.iter().map(|role| role.as_str()).collect::<Vec<_>>().join(" ");
+    let event = AuditEvent::new(action::INVITATION_SENT, Outcome::Success, invited_by)
+        .tenant(tenant)
+        .subject(Subject::new("user", account.id))
+        .detail("roles", roles_code)
+        .detail("new_account", new_account.to_string());
+    // In the invitation's transaction: no link is emailed for an invitation not on record.
+    audit::record(&*tx, &event).await?;
     tx.commit().await?;
-    // audit: membership.invited (tenant, user, roles, invited_by)
     let inviter = if roles.contains(&Role::Client) { Inviter::Neutral } else { Inviter::Practice(&practice.name) };
     let message = emails::invitation(email, &inviter, state.settings.issuer(), &token);
     state.mailer.send(message).await.map_err(|e| Error::Unavailable(e.into()))?;
@@ -107,8 +118,12 @@ pub async fn accept_invite(
         None => users::mark_email_verified(&*tx, account.id).await?,
     }
     users::activate_membership(&tx, account.id).await?;
+    let event = AuditEvent::new(action::INVITATION_ACCEPTED, Outcome::Success, Actor::User(account.id))
+        .tenant(tenant)
+        .subject(Subject::new("user", account.id))
+        .detail("password_set", new_hash.is_some().to_string());
+    audit::record(&*tx, &event).await?;
     tx.commit().await?;
-    // audit: membership.accepted
     Ok(())
 }
 

@@ -5,13 +5,20 @@
 //! The shared secret is stored encrypted by the Vault transit key `identity.mfa_key`
 //! (created at start-up by [`ensure_mfa_key`]): a database dump alone yields no secret.
 //! Wrong codes count towards the same lockout as wrong passwords.
+//!
+//! Audited like password sign-in (platform-level events; a wrong code is counted before its
+//! event is written and stays counted if the write fails). Enrolment, success and reset
+//! are recorded in the transaction of their change.
 
 use secrecy::SecretString;
+use tp_audit_log::action::identity as action;
+use tp_audit_log::{Action, Actor, AuditEvent, Outcome, Subject};
 use tp_ids::UserId;
 use tp_vault::{Vault, VaultError};
 use zeroize::Zeroizing;
 
 use crate::accounts::sign_in::register_failure;
+use crate::audit;
 use crate::config::IdentitySettings;
 use crate::db::{recovery_codes, users};
 use crate::domain::totp::{self, RecoveryCode, TotpSecret};
@@ -99,8 +106,8 @@ pub async fn confirm_totp_enrollment(
         return Err(MfaError::AlreadyEnrolled);
     }
     recovery_codes::replace_codes(&tx, user, &hashes).await?;
+    audit::record(&tx, &event(action::MFA_ENROLLED, Outcome::Success, Actor::User(user), user)).await?;
     tx.commit().await?;
-    // audit: mfa.enrolled
     Ok(codes)
 }
 
@@ -114,10 +121,12 @@ pub async fn verify_second_factor(state: &AppState, user: UserId, input: SecretS
         return Err(MfaError::NotEnrolled);
     }
     if let Some(until) = record.locked_until.filter(|until| *until > chrono::Utc::now()) {
+        failed(state, user, Outcome::Denied, "locked").await?;
         return Err(MfaError::Locked { until });
     }
     let input = input.expose_secret();
-    let accepted = if totp::is_totp_code(input) {
+    let is_totp = totp::is_totp_code(input);
+    let accepted = if is_totp {
         let encrypted = record.secret_enc.ok_or(MfaError::NotEnrolled)?;
         let secret = TotpSecret::from_bytes(state.vault.decrypt(&state.settings.mfa_key, &encrypted).await?);
         match totp::check(&secret, input, now_unix(), record.last_step) {
@@ -128,24 +137,40 @@ pub async fn verify_second_factor(state: &AppState, user: UserId, input: SecretS
         recovery_codes::use_code(&state.db, user, &totp::recovery_code_hash(user, input)).await?
     };
     if !accepted {
-        // audit: mfa.failed
-        return Err(match register_failure(state, user).await? {
-            Some(until) => MfaError::Locked { until },
-            None => MfaError::InvalidCode,
-        });
+        let locked = register_failure(state, user).await?;
+        failed(state, user, Outcome::Failure, "invalid_code").await?;
+        return Err(locked.map_or(MfaError::InvalidCode, |until| MfaError::Locked { until }));
     }
-    users::clear_failures(&state.db, user).await?;
-    // audit: mfa.ok
+    let what = if is_totp { action::MFA_SUCCEEDED } else { action::MFA_RECOVERY_CODE_USED };
+    let tx = sea_orm::TransactionTrait::begin(&state.db).await?;
+    users::clear_failures(&tx, user).await?;
+    audit::record(&tx, &event(what, Outcome::Success, Actor::User(user), user)).await?;
+    tx.commit().await?;
     Ok(())
 }
 
 /// Removes a person's authenticator and recovery codes (lost device), so that they enrol
-/// again at their next sign-in. Authorization is the caller's.
+/// again at their next sign-in. Authorization is the caller's; `actor` (who resets it) is
+/// recorded with the change.
 #[tracing::instrument(skip_all, fields(user = %user))]
-pub async fn reset_mfa(state: &AppState, user: UserId) -> Result<(), Error> {
-    recovery_codes::clear(&state.db, user).await?;
-    // audit: mfa.reset
+pub async fn reset_mfa(state: &AppState, user: UserId, actor: Actor) -> Result<(), Error> {
+    let tx = sea_orm::TransactionTrait::begin(&state.db).await?;
+    recovery_codes::clear(&tx, user).await?;
+    audit::record(&tx, &event(action::MFA_RESET, Outcome::Success, actor, user)).await?;
+    tx.commit().await?;
     Ok(())
+}
+
+/// An MFA event about `user`'s account. Platform-level: a plain transaction (no tenant set)
+/// is the one its insert policy accepts.
+fn event(what: Action, outcome: Outcome, actor: Actor, user: UserId) -> AuditEvent {
+    AuditEvent::new(what, outcome, actor).subject(Subject::new("user", user))
+}
+
+/// Records a refused second factor.
+async fn failed(state: &AppState, user: UserId, outcome: Outcome, reason: &'static str) -> Result<(), Error> {
+    let event = event(action::MFA_FAILED, outcome, Actor::User(user), user).detail("reason", reason);
+    audit::emit(&state.db, event).await
 }
 
 fn now_unix() -> u64 {

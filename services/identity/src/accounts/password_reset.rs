@@ -7,11 +7,14 @@
 //! tells whether an account exists.
 
 use redis::AsyncCommands as _;
-use sea_orm::TransactionTrait as _;
 use secrecy::SecretString;
+use tp_audit_log::action::identity as action;
+use tp_audit_log::{Actor, AuditEvent, Outcome, Subject};
+use tp_ids::UserId;
 
 use crate::accounts::emails;
 use crate::accounts::new_password::hash_new_password;
+use crate::audit::{self, ScopedTx};
 use crate::db::account_tokens::{self, TokenRecord};
 use crate::db::users::{self, AccountRecord, UserStatus};
 use crate::domain::account_token::{AccountToken, Purpose};
@@ -33,8 +36,10 @@ pub async fn request_password_reset(state: &AppState, email: &Email) -> Result<(
     let (token, hash) = AccountToken::generate();
     let record = TokenRecord { user: account.id, tenant: None };
     let ttl = Purpose::ResetPassword.ttl(std::time::Duration::ZERO);
-    account_tokens::issue(&state.db, &hash, Purpose::ResetPassword, &record, ttl).await?;
-    // audit: password.reset_requested
+    let tx = ScopedTx::begin(&state.db, None).await?;
+    account_tokens::issue(&*tx, &hash, Purpose::ResetPassword, &record, ttl).await?;
+    audit::record(&*tx, &event(action::PASSWORD_RESET_REQUESTED, account.id)).await?;
+    tx.commit().await?;
     let message = emails::password_reset(&account.email, state.settings.issuer(), &token);
     state.mailer.send(message).await.map_err(|e| Error::Unavailable(e.into()))
 }
@@ -50,13 +55,17 @@ pub async fn peek_password_reset(state: &AppState, token: &AccountToken) -> Resu
 pub async fn reset_password(state: &AppState, token: &AccountToken, password: SecretString) -> Result<(), Error> {
     let account = live_reset(state, token).await?;
     let hash = hash_new_password(&account.email, password).await?;
-    let tx = state.db.begin().await?;
-    let spent = account_tokens::consume(&tx, &token.hash(), Purpose::ResetPassword).await?;
+    let tx = ScopedTx::begin(&state.db, None).await?;
+    let spent = account_tokens::consume(&*tx, &token.hash(), Purpose::ResetPassword).await?;
     if spent.is_none_or(|record| record.user != account.id) {
         return Err(Error::InvalidLink);
     }
-    users::set_password(&tx, account.id, &hash, false).await?;
-    let sessions = users::revoke_sessions(&tx, account.id).await?;
+    users::set_password(&*tx, account.id, &hash, false).await?;
+    let sessions = users::revoke_sessions(&*tx, account.id).await?;
+    let completed =
+        event(action::PASSWORD_RESET_COMPLETED, account.id).detail("sessions_revoked", sessions.len().to_string());
+    // Before the revocation list: an event that cannot be written stops the reset here.
+    audit::record(&*tx, &completed).await?;
     // Revocation list first, commit second: if Redis is down nothing changes and the link
     // still works; the reverse order could leave tokens of revoked sessions accepted.
     let mut redis = state.redis.clone();
@@ -65,8 +74,12 @@ pub async fn reset_password(state: &AppState, token: &AccountToken, password: Se
         let () = redis.set_ex(key, 1, REVOCATION_TTL_SECS).await.map_err(|e| Error::Unavailable(e.into()))?;
     }
     tx.commit().await?;
-    // audit: password.reset (sessions revoked)
     Ok(())
+}
+
+/// An event of `user`'s own password reset (platform-level: accounts span practices).
+fn event(what: tp_audit_log::Action, user: UserId) -> AuditEvent {
+    AuditEvent::new(what, Outcome::Success, Actor::User(user)).subject(Subject::new("user", user))
 }
 
 async fn live_reset(state: &AppState, token: &AccountToken) -> Result<AccountRecord, Error> {

@@ -10,11 +10,19 @@
 //!
 //! For an account with TOTP the counter is only reset after the second factor: otherwise
 //! whoever knows the password could reset it between guesses of the code.
+//!
+//! Every attempt is audited (platform-level: an account is not any one practice's). A
+//! failure is counted, and a lock set, before its event is written and kept when the event
+//! cannot be: a broken audit write must never hand out free guesses. The attempt is refused
+//! either way.
 
 use chrono::{DateTime, TimeDelta, Utc};
 use secrecy::SecretString;
+use tp_audit_log::action::identity as action;
+use tp_audit_log::{Actor, AuditEvent, Outcome, Subject};
 use tp_ids::UserId;
 
+use crate::audit::{self, ScopedTx};
 use crate::db::users::{self, UserStatus};
 use crate::domain::email::Email;
 use crate::domain::{lockout, password};
@@ -49,28 +57,51 @@ pub async fn authenticate_password(
     let stored = record.as_ref().and_then(|r| r.password_hash.clone());
     // Always verify (against a dummy when there is nothing to verify against): same cost.
     let matches = password::verify(stored, candidate).await.map_err(|e| Error::Internal(e.into()))?;
-    let Some(record) = record else { return Err(SignInError::InvalidCredentials) };
+    let Some(record) = record else {
+        // No subject: nothing derived from the address is written.
+        failed(state, None, Outcome::Failure, "unknown_account").await?;
+        return Err(SignInError::InvalidCredentials);
+    };
     if let Some(until) = record.locked_until.filter(|until| *until > Utc::now()) {
-        // audit: sign_in.refused_locked
+        failed(state, Some(record.id), Outcome::Denied, "locked").await?;
         return Err(SignInError::Locked { until });
     }
     if !matches {
-        // audit: sign_in.failed
-        return Err(match register_failure(state, record.id).await? {
-            Some(until) => SignInError::Locked { until },
-            None => SignInError::InvalidCredentials,
-        });
+        let locked = register_failure(state, record.id).await?;
+        failed(state, Some(record.id), Outcome::Failure, "wrong_password").await?;
+        return Err(locked.map_or(SignInError::InvalidCredentials, |until| SignInError::Locked { until }));
     }
     match record.status {
         UserStatus::Active => {}
-        UserStatus::Disabled => return Err(SignInError::Disabled),
-        UserStatus::Invited => return Err(SignInError::InvalidCredentials),
+        UserStatus::Disabled => {
+            failed(state, Some(record.id), Outcome::Denied, "account_disabled").await?;
+            return Err(SignInError::Disabled);
+        }
+        UserStatus::Invited => {
+            failed(state, Some(record.id), Outcome::Failure, "account_not_active").await?;
+            return Err(SignInError::InvalidCredentials);
+        }
     }
+    let tx = ScopedTx::begin(&state.db, None).await.map_err(Error::from)?;
     if !record.totp_enabled {
-        users::clear_failures(&state.db, record.id).await.map_err(Error::from)?;
+        users::clear_failures(&*tx, record.id).await.map_err(Error::from)?;
     }
-    // audit: sign_in.password_ok
+    let event = AuditEvent::new(action::PASSWORD_VERIFIED, Outcome::Success, Actor::User(record.id))
+        .subject(Subject::new("user", record.id));
+    audit::record(&*tx, &event).await?;
+    tx.commit().await.map_err(Error::from)?;
     Ok(record.id)
+}
+
+/// Records a refused password attempt; `user` when the address has an account.
+async fn failed(state: &AppState, user: Option<UserId>, outcome: Outcome, reason: &'static str) -> Result<(), Error> {
+    let event = match user {
+        Some(user) => {
+            AuditEvent::new(action::SIGN_IN_FAILED, outcome, Actor::User(user)).subject(Subject::new("user", user))
+        }
+        None => AuditEvent::new(action::SIGN_IN_FAILED, outcome, Actor::Anonymous),
+    };
+    audit::emit(&state.db, event.detail("reason", reason)).await
 }
 
 /// Counts a failed attempt (password or second factor); the end of the lock it triggered.
@@ -78,7 +109,11 @@ pub(super) async fn register_failure(state: &AppState, user: UserId) -> Result<O
     let failures = users::record_failure(&state.db, user).await?;
     let Some(duration) = lockout::lock_for(failures) else { return Ok(None) };
     users::lock_for(&state.db, user, duration.as_secs()).await?;
-    // audit: account.locked
+    let event = AuditEvent::new(action::ACCOUNT_LOCKED, Outcome::Success, Actor::System("lockout"))
+        .subject(Subject::new("user", user))
+        .detail("failures", failures.to_string())
+        .detail("lock_secs", duration.as_secs().to_string());
+    audit::emit(&state.db, event).await?;
     let until = TimeDelta::from_std(duration).ok().and_then(|d| Utc::now().checked_add_signed(d));
     Ok(Some(until.unwrap_or_else(Utc::now)))
 }

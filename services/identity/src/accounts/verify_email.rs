@@ -5,9 +5,12 @@
 //! The link opens a page with a button rather than verifying on GET: mail scanners and link
 //! previews fetch links, and must not spend them.
 
+use tp_audit_log::action::identity as action;
+use tp_audit_log::{Actor, AuditEvent, Outcome, Subject};
 use tp_ids::UserId;
 
 use crate::accounts::emails;
+use crate::audit::{self, ScopedTx};
 use crate::db::account_tokens::{self, TokenRecord};
 use crate::db::users;
 use crate::domain::account_token::{AccountToken, Purpose};
@@ -35,10 +38,12 @@ pub async fn peek_email_verification(state: &AppState, token: &AccountToken) -> 
 /// Spends the link and marks the address verified.
 #[tracing::instrument(skip_all)]
 pub async fn verify_email(state: &AppState, token: &AccountToken) -> Result<(), Error> {
-    let tx = sea_orm::TransactionTrait::begin(&state.db).await?;
-    let record = account_tokens::consume(&tx, &token.hash(), Purpose::VerifyEmail).await?.ok_or(Error::InvalidLink)?;
-    users::mark_email_verified(&tx, record.user).await?;
+    let tx = ScopedTx::begin(&state.db, None).await?;
+    let record = account_tokens::consume(&*tx, &token.hash(), Purpose::VerifyEmail).await?.ok_or(Error::InvalidLink)?;
+    users::mark_email_verified(&*tx, record.user).await?;
+    let event = AuditEvent::new(action::EMAIL_VERIFIED, Outcome::Success, Actor::User(record.user))
+        .subject(Subject::new("user", record.user));
+    audit::record(&*tx, &event).await?;
     tx.commit().await?;
-    // audit: email.verified
     Ok(())
 }

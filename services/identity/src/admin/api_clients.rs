@@ -26,7 +26,7 @@ pub async fn create(
     if known.is_none_or(|t| t.status == TenantStatus::Offboarded) {
         return Err(Error::NotFound);
     }
-    clients::create_api_client(&state.db, tenant, name, &scopes).await
+    clients::create_api_client(&state.db, tenant, name, &scopes, &(&caller.actor).into()).await
 }
 
 pub async fn list(state: &AppState, caller: &Caller, tenant: TenantId) -> Result<Vec<ApiClient>, Error> {
@@ -36,5 +36,7 @@ pub async fn list(state: &AppState, caller: &Caller, tenant: TenantId) -> Result
 
 pub async fn revoke(state: &AppState, caller: &Caller, tenant: TenantId, client: &ClientId) -> Result<(), Error> {
     authorize(caller, Some(tenant), AdminAction::ManageApiClients)?;
-    clients::revoke_api_client(&state.db, &state.redis, state.settings.access_token_ttl_secs, tenant, client).await
+    let actor = (&caller.actor).into();
+    clients::revoke_api_client(&state.db, &state.redis, state.settings.access_token_ttl_secs, tenant, client, &actor)
+        .await
 }

@@ -42,11 +42,7 @@ pub async fn invite(
     let admins_only = roles.iter().all(|r| *r == Role::PracticeAdmin);
     authorize(caller, Some(tenant), AdminAction::Invite { admins_only })?;
     let email = Email::parse(email).map_err(|_| Error::invalid("email", "is not a valid address"))?;
-    let invited_by = match caller.actor {
-        tp_auth::Actor::User(user) => Some(user),
-        tp_auth::Actor::Client(_) => None,
-    };
-    accounts::invite(state, tenant, &email, &roles, invited_by).await
+    accounts::invite(state, tenant, &email, &roles, (&caller.actor).into()).await
 }
 
 pub async fn list(state: &AppState, caller: &Caller, tenant: TenantId) -> Result<Vec<Member>, Error> {

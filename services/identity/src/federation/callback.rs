@@ -15,6 +15,8 @@ use openidconnect::{
     UserInfoError,
 };
 use secrecy::ExposeSecret;
+use tp_audit_log::action::identity as action;
+use tp_audit_log::{Actor, AuditEvent, Outcome, Subject};
 use tp_db::TenantTx;
 use tp_ids::{TenantId, UserId};
 
@@ -23,6 +25,7 @@ use super::error::FederationError;
 use super::linking::vouched_email;
 use super::sign_in::{AuthorizationRequestId, FederatedSignIn};
 use super::start::{enabled_provider, state_hash};
+use crate::audit::{self, OptionalTenant as _};
 use crate::db::federated_accounts;
 use crate::db::federation_states::{self, TakenFederationState};
 use crate::db::sso_providers::SsoProviderRow;
@@ -60,31 +63,58 @@ struct IdpIdentity {
     email_verified: Option<bool>,
 }
 
-/// Runs every check and links the member; `browser_state` is the state cookie.
+/// Runs every check and links the member; `browser_state` is the state cookie. Every
+/// refusal is audited with its code as the reason (`refused`), the success in [`link`].
 #[tracing::instrument(skip_all)]
 pub(crate) async fn finish(
     app: &AppState,
     params: CallbackParams,
     browser_state: Option<&str>,
 ) -> Result<(FederatedSignIn, AuthorizationRequestId), FederationError> {
-    let flow = take_state(app, params.state.as_deref(), browser_state).await?;
+    let flow = match take_state(app, params.state.as_deref(), browser_state).await {
+        Ok(flow) => flow,
+        Err(err) => return Err(refused(app, None, err).await),
+    };
+    let tenant = flow.tenant;
+    match checked_member(app, &flow, params).await {
+        Ok(user) => Ok((FederatedSignIn { user, tenant }, AuthorizationRequestId::from_uuid(flow.request_id))),
+        Err(err) => Err(refused(app, Some(tenant), err).await),
+    }
+}
+
+/// The checks after the state, in the order of the module docs; the linked member.
+async fn checked_member(
+    app: &AppState,
+    flow: &TakenFederationState,
+    params: CallbackParams,
+) -> Result<UserId, FederationError> {
     let tenant = flow.tenant;
     let provider = enabled_provider(app, tenant).await?;
     if params.error.is_some() {
-        // audit: federation_refused (tenant, reason idp_declined)
         return Err(FederationError::IdpDeclined);
     }
     if params.iss.as_deref().is_some_and(|iss| iss != provider.issuer) {
-        // audit: federation_refused (tenant, reason issuer_mismatch)
         return Err(FederationError::IssuerMismatch);
     }
     let code = params.code.ok_or(FederationError::IdpDeclined)?;
-    let identity = idp_identity(app, tenant, &provider, code, &flow).await?;
-    // audit: federation_refused (tenant, reason email_missing | email_not_verified | domain_not_allowed)
+    let identity = idp_identity(app, tenant, &provider, code, flow).await?;
     let email = vouched_email(identity.email.as_deref(), identity.email_verified, &provider.allowed_domains)?;
-    let user = link(app, tenant, &email).await?;
-    // audit: federation_succeeded (tenant, user)
-    Ok((FederatedSignIn { user, tenant }, AuthorizationRequestId::from_uuid(flow.request_id)))
+    link(app, tenant, &email).await
+}
+
+/// Records the refused sign-in (of `tenant`, when the state named one) and returns `err`.
+/// The person is unknown (`Anonymous`) and the reason is the error's code: nothing the IdP
+/// sent is written. Failures on our side or the IdP's refuse nobody and are not recorded.
+/// When the event cannot be written, that error is returned instead: refused either way.
+async fn refused(app: &AppState, tenant: Option<TenantId>, err: FederationError) -> FederationError {
+    let Some(outcome) = err.audit_outcome() else { return err };
+    let event = AuditEvent::new(action::SSO_SIGN_IN_FAILED, outcome, Actor::Anonymous)
+        .tenant_opt(tenant)
+        .detail("reason", err.code());
+    match audit::emit(&app.db, event).await {
+        Ok(()) => err,
+        Err(audit_err) => audit_err.into(),
+    }
 }
 
 /// The flow of `state` if this browser started it and it is unused and unexpired; taken.
@@ -94,16 +124,13 @@ async fn take_state(
     browser_state: Option<&str>,
 ) -> Result<TakenFederationState, FederationError> {
     let (Some(state), Some(browser_state)) = (state, browser_state) else {
-        // audit: federation_refused (reason invalid_state)
         return Err(FederationError::InvalidState);
     };
     // Digests compared, not the values: no timing signal about the cookie.
     let hash = state_hash(state);
     if hash != state_hash(browser_state) {
-        // audit: federation_refused (reason state_not_this_browser)
         return Err(FederationError::InvalidState);
     }
-    // audit: federation_refused (reason invalid_state: unknown, replayed or expired)
     federation_states::take(&app.db, &hash).await?.ok_or(FederationError::InvalidState)
 }
 
@@ -184,21 +211,29 @@ fn verified_claims<'t>(
     Ok(claims)
 }
 
-/// Links `email` to its account if it has an invited or active membership in `tenant`.
+/// Links `email` to its account if it has an invited or active membership in `tenant`;
+/// the sign-in, and the activation of an invited membership, are recorded with the change.
 async fn link(app: &AppState, tenant: TenantId, email: &str) -> Result<UserId, FederationError> {
     let tx = TenantTx::begin(&app.db, tenant).await?;
     let candidate = federated_accounts::find_member(&tx, email).await?;
     let Some(member) = candidate.filter(|c| {
         c.user_status != "disabled" && matches!(c.membership_status.as_deref(), Some("invited" | "active"))
     }) else {
-        // audit: federation_refused (tenant, reason no_membership)
         return Err(FederationError::NoMembership);
     };
     if !federated_accounts::link_member(&tx, member.user).await? {
         return Err(FederationError::NoMembership);
     }
+    let event = |what| {
+        AuditEvent::new(what, Outcome::Success, Actor::User(member.user))
+            .tenant(tenant)
+            .subject(Subject::new("user", member.user))
+    };
+    if member.membership_status.as_deref() == Some("invited") {
+        audit::record(&*tx, &event(action::MEMBERSHIP_ACTIVATED)).await?;
+    }
+    audit::record(&*tx, &event(action::SSO_SIGN_IN_SUCCEEDED)).await?;
     tx.commit().await?;
-    // audit: membership_activated (tenant, user) when it was invited
     Ok(member.user)
 }
 

@@ -9,6 +9,8 @@
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
+use tp_audit_log::Outcome;
+
 use super::linking::Refusal;
 
 #[derive(Debug, thiserror::Error)]
@@ -64,6 +66,17 @@ impl FederationError {
             Self::IdpUnavailable(_) => "IDENTITY_SSO_IDP_UNAVAILABLE",
             Self::Unavailable(_) => "IDENTITY_UNAVAILABLE",
             Self::Internal(_) => "IDENTITY_INTERNAL",
+        }
+    }
+
+    /// How the sign-in ends in the audit log when this stopped it: `Denied` by the
+    /// practice's rules, `Failure` for a flow that did not verify; `None` for a failure on
+    /// our side or the IdP's, which refuses nobody and is logged instead.
+    pub(crate) fn audit_outcome(&self) -> Option<Outcome> {
+        match self.status() {
+            status if status.is_server_error() => None,
+            StatusCode::FORBIDDEN | StatusCode::NOT_FOUND => Some(Outcome::Denied),
+            _ => Some(Outcome::Failure),
         }
     }
 
@@ -124,6 +137,15 @@ impl From<tp_db::DbError> for FederationError {
         match err {
             tp_db::DbError::Unavailable(_) => Self::Unavailable(err.into()),
             tp_db::DbError::Query(_) => Self::Internal(err.into()),
+        }
+    }
+}
+
+impl From<crate::error::Error> for FederationError {
+    fn from(err: crate::error::Error) -> Self {
+        match err {
+            crate::error::Error::Unavailable(_) => Self::Unavailable(err.into()),
+            _ => Self::Internal(err.into()),
         }
     }
 }

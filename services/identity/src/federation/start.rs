@@ -7,12 +7,15 @@
 use openidconnect::core::{CoreAuthenticationFlow, CoreClient};
 use openidconnect::{ClientId, CsrfToken, Nonce, PkceCodeChallenge, RedirectUrl, Scope};
 use sha2::{Digest, Sha256};
+use tp_audit_log::action::identity as action;
+use tp_audit_log::{Actor, AuditEvent, Outcome};
 use tp_db::TenantTx;
 use tp_ids::TenantId;
 use url::Url;
 
 use super::error::FederationError;
 use super::sign_in::AuthorizationRequestId;
+use crate::audit;
 use crate::db::federated_accounts;
 use crate::db::federation_states::{self, NewFederationState};
 use crate::db::sso_providers::{self, SsoProviderRow};
@@ -74,7 +77,13 @@ pub(crate) async fn start(
         ttl_secs: STATE_TTL_SECS,
     };
     federation_states::insert(&state.db, &new).await?;
-    // audit: federation_started (tenant)
+    // Nobody is known yet: the person is whoever signs in at the IdP.
+    let event = AuditEvent::new(action::SSO_SIGN_IN_STARTED, Outcome::Success, Actor::Anonymous)
+        .tenant(tenant)
+        .detail("authorization_request", request.as_uuid().to_string());
+    // Fail closed: without its event the browser is not sent on (the stored state, never
+    // handed out, expires unused).
+    audit::emit(&state.db, event).await?;
     Ok(StartedFlow { authorization_url, state: csrf.secret().clone() })
 }
 

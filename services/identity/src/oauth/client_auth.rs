@@ -3,15 +3,20 @@
 //! identify themselves (their grants are protected by PKCE instead).
 //!
 //! Every failure is the same `invalid_client` with the same description, whether the
-//! client is unknown, revoked or the secret wrong: the answer must not tell which.
+//! client is unknown, revoked or the secret wrong: the answer must not tell which. A known
+//! client's failure is audited (reason code only, never what was presented); an unknown id
+//! is not, since it names no client of ours and would let anyone fill the log.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use sea_orm::ConnectionTrait;
+use sea_orm::DatabaseConnection;
+use tp_audit_log::action::identity as action;
+use tp_audit_log::{Actor, AuditEvent, Outcome, Subject};
 use tp_ids::ClientId;
 
 use super::error::OAuthError;
 use super::params::Params;
+use crate::audit::{self, OptionalTenant as _};
 use crate::db::clients::{self, ClientRow};
 use crate::domain::secret;
 
@@ -25,23 +30,32 @@ struct Presented {
 
 /// The authenticated (confidential) or identified (public) client of this request.
 pub(crate) async fn authenticate(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     authorization: Option<&str>,
     params: &Params,
 ) -> Result<ClientRow, OAuthError> {
     let presented = presented(authorization, params)?;
     let id = ClientId::parse(&presented.id).map_err(|_| FAILED)?;
     let client = clients::find(db, &id).await?.ok_or(FAILED)?;
-    if client.disabled {
-        // audit: oauth.client_auth_failed (revoked client)
-        return Err(FAILED);
-    }
-    match (&client.secret_hash, presented.secret) {
-        (Some(stored), Some(secret)) if secret::matches(&secret, stored) => Ok(client),
-        (None, None) => Ok(client),
-        // audit: oauth.client_auth_failed
-        _ => Err(FAILED),
-    }
+    let refusal = if client.disabled {
+        (Outcome::Denied, "client_revoked")
+    } else {
+        match (&client.secret_hash, presented.secret) {
+            (Some(stored), Some(secret)) if secret::matches(&secret, stored) => return Ok(client),
+            (None, None) => return Ok(client),
+            (Some(_), Some(_)) => (Outcome::Failure, "wrong_secret"),
+            (Some(_), None) => (Outcome::Failure, "secret_missing"),
+            (None, Some(_)) => (Outcome::Failure, "secret_for_public_client"),
+        }
+    };
+    let (outcome, reason) = refusal;
+    let event = AuditEvent::new(action::CLIENT_AUTH_FAILED, outcome, Actor::Client(client.id.clone()))
+        .tenant_opt(client.tenant)
+        .subject(Subject::new("client", &client.id))
+        .detail("reason", reason);
+    // Fail closed: without its event the refusal becomes a server error, still no token.
+    audit::emit(db, event).await?;
+    Err(FAILED)
 }
 
 fn presented(authorization: Option<&str>, params: &Params) -> Result<Presented, OAuthError> {

@@ -3,11 +3,14 @@
 //! `api_client`); the platform-operator client gets a tenant-less `platform_operator` token.
 //! Either way `sid` is the client's `session_id`, so revoking the client revokes its tokens.
 
+use tp_audit_log::action::identity as action;
+use tp_audit_log::{Actor, AuditEvent, Outcome, Subject};
 use tp_auth::Role;
 
 use super::error::OAuthError;
 use super::params::Params;
 use super::tokens::{self, AccessGrant, TokenResponse};
+use crate::audit::{self, OptionalTenant as _};
 use crate::db::clients::ClientRow;
 use crate::domain::scope::ScopeSet;
 use crate::state::AppState;
@@ -43,6 +46,12 @@ pub(crate) async fn grant(state: &AppState, client: &ClientRow, params: &Params)
         scopes: &scopes,
     };
     let access_token = tokens::access_token(state, &grant).await?;
-    // audit: oauth.token_issued (client_credentials)
+    let event = AuditEvent::new(action::TOKEN_ISSUED, Outcome::Success, Actor::Client(client.id.clone()))
+        .tenant_opt(client.tenant)
+        .subject(Subject::new("client", &client.id))
+        .detail("grant_type", "client_credentials")
+        .detail("scope", scopes.to_string());
+    // Fail closed: a token whose issuance is not on record is never handed out.
+    audit::emit(&state.db, event).await?;
     Ok(tokens::response(state, access_token, &scopes, None, None))
 }

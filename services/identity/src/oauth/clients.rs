@@ -9,10 +9,14 @@ use chrono::{DateTime, Utc};
 use redis::aio::ConnectionManager;
 use sea_orm::DatabaseConnection;
 use secrecy::{ExposeSecret as _, SecretString};
+use tp_audit_log::action::identity as action;
+use tp_audit_log::{Actor, AuditEvent, Outcome, Subject};
 use tp_config::Environment;
+use tp_db::TenantTx;
 use tp_ids::{ClientId, TenantId};
 
 use super::revocation::publish_revoked_session;
+use crate::audit;
 use crate::config::IdentitySettings;
 use crate::db::clients::{self, NewClient};
 use crate::domain::scope::{OIDC_SCOPES, OPERATOR_SCOPES, ScopeSet};
@@ -38,13 +42,15 @@ pub struct ApiClient {
 }
 
 /// Registers a client-credentials client for `tenant` with `scopes` (API scopes only, at
-/// least one). Its id is `tpc_` and 24 random characters.
+/// least one). Its id is `tpc_` and 24 random characters. `actor` (who registers it) is
+/// recorded with the change.
 #[tracing::instrument(skip_all, fields(tenant = %tenant))]
 pub async fn create_api_client(
     db: &DatabaseConnection,
     tenant: TenantId,
     name: &str,
     scopes: &ScopeSet,
+    actor: &Actor,
 ) -> Result<NewApiClient, Error> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 200 {
@@ -67,8 +73,14 @@ pub async fn create_api_client(
         scopes: scopes.to_vec(),
         platform_operator: false,
     };
-    clients::insert(db, client).await?;
-    // audit: api_client.created
+    let tx = TenantTx::begin(db, tenant).await?;
+    clients::insert(&*tx, client).await?;
+    let event = AuditEvent::new(action::API_CLIENT_CREATED, Outcome::Success, actor.clone())
+        .tenant(tenant)
+        .subject(Subject::new("client", &client_id))
+        .detail("scope", scopes.to_string());
+    audit::record(&*tx, &event).await?;
+    tx.commit().await?;
     Ok(NewApiClient { client_id, secret: SecretString::from(secret) })
 }
 
@@ -89,7 +101,10 @@ pub async fn list_api_clients(db: &DatabaseConnection, tenant: TenantId) -> Resu
 
 /// Revokes the tenant's client: it can no longer obtain tokens, and the tokens it holds are
 /// refused by verifiers (its `sid` is published as revoked). `NotFound` for another
-/// tenant's client or an unknown id. Idempotent.
+/// tenant's client or an unknown id. Idempotent, so a call that failed can be repeated.
+///
+/// Audited after the revocation commits, not with it (as every revocation, see
+/// `oauth::revocation`): a failed audit write fails the call but never undoes the revocation.
 #[tracing::instrument(skip_all, fields(tenant = %tenant))]
 pub async fn revoke_api_client(
     db: &DatabaseConnection,
@@ -97,13 +112,15 @@ pub async fn revoke_api_client(
     access_token_ttl_secs: u64,
     tenant: TenantId,
     client_id: &ClientId,
+    actor: &Actor,
 ) -> Result<(), Error> {
     let sid = clients::revoke_for_tenant(db, tenant, client_id).await?.ok_or(Error::NotFound)?;
-    publish_revoked_session(redis, access_token_ttl_secs, sid)
-        .await
-        .map_err(|e| Error::Unavailable(anyhow::Error::new(e).context("publish revoked client")))?;
-    // audit: api_client.revoked
-    Ok(())
+    let published = publish_revoked_session(redis, access_token_ttl_secs, sid).await;
+    let event = AuditEvent::new(action::API_CLIENT_REVOKED, Outcome::Success, actor.clone())
+        .tenant(tenant)
+        .subject(Subject::new("client", client_id));
+    audit::emit(db, event).await?;
+    published.map_err(|e| Error::Unavailable(anyhow::Error::new(e).context("publish revoked client")))
 }
 
 /// Upserts `identity.operator_client` (confidential, `platform_operator`, client

@@ -9,7 +9,9 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use sea_orm::{DatabaseConnection, TransactionTrait as _};
+use sea_orm::DatabaseConnection;
+use tp_audit_log::action::identity as action;
+use tp_audit_log::{Actor, AuditEvent, Outcome, Subject};
 use tp_ids::{ClientId, SessionId, TenantId, UserId};
 
 use super::error::OAuthError;
@@ -17,8 +19,9 @@ use super::params::Params;
 use super::person::{self, PersonGrant};
 use super::revocation::revoke_compromised;
 use super::tokens::{self, TokenResponse};
+use crate::audit::{self, OptionalTenant as _, ScopedTx};
 use crate::db::clients::ClientRow;
-use crate::db::codes::{self, CodeInsert};
+use crate::db::codes::{self, CodeInsert, CodeRow};
 use crate::db::refresh_tokens::{self, NewRefreshToken};
 use crate::domain::pkce::{CodeChallenge, CodeVerifier};
 use crate::domain::redirect_uri;
@@ -87,8 +90,7 @@ pub(crate) async fn exchange(
         return Err(INVALID_CODE);
     }
     if row.used {
-        // audit: oauth.code_replayed
-        revoke_compromised(state, row.refresh_family, row.session).await?;
+        revoke_compromised(state, row.refresh_family, row.session, replayed(client, &row)).await?;
         return Err(INVALID_CODE);
     }
     if row.expired {
@@ -117,11 +119,11 @@ pub(crate) async fn exchange(
     let issued = person::issue(state, grant).await?;
     let refresh = person::wants_refresh(client, &scopes).then(tokens::new_refresh_secret);
 
-    let tx = state.db.begin().await?;
-    if !codes::consume(&tx, &hash).await? {
+    let tx = ScopedTx::begin(&state.db, row.tenant).await?;
+    if !codes::consume(&*tx, &hash).await? {
         // Lost a race with a concurrent exchange of the same code: that is a replay too.
         tx.rollback().await?;
-        revoke_compromised(state, row.refresh_family, row.session).await?;
+        revoke_compromised(state, row.refresh_family, row.session, replayed(client, &row)).await?;
         return Err(INVALID_CODE);
     }
     if let Some((_, hash)) = &refresh {
@@ -135,10 +137,23 @@ pub(crate) async fn exchange(
             scopes: scopes.to_vec(),
             expires_at: tokens::refresh_expiry(state, issued.session.expires_at),
         };
-        refresh_tokens::insert(&tx, token).await?;
+        refresh_tokens::insert(&*tx, token).await?;
     }
+    let event = AuditEvent::new(action::TOKEN_ISSUED, Outcome::Success, Actor::User(row.user))
+        .tenant_opt(row.tenant)
+        .subject(Subject::new("session", row.session))
+        .detail("grant_type", "authorization_code")
+        .detail("client_id", client.id.to_string())
+        .detail("scope", scopes.to_string());
+    audit::record(&*tx, &event).await?;
     tx.commit().await?;
-    // audit: oauth.token_issued (authorization_code)
     let refresh_token = refresh.map(|(token, _)| token);
     Ok(tokens::response(state, issued.access_token, &scopes, refresh_token, issued.id_token))
+}
+
+/// The event of a spent code presented again, by the client it was issued to.
+fn replayed(client: &ClientRow, row: &CodeRow) -> AuditEvent {
+    AuditEvent::new(action::AUTHORIZATION_CODE_REUSED, Outcome::Denied, Actor::Client(client.id.clone()))
+        .tenant_opt(row.tenant)
+        .detail("user", row.user.to_string())
 }

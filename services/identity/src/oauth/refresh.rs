@@ -7,15 +7,17 @@
 //! A refresh also needs a live session (not revoked, not past its absolute expiry, not idle
 //! longer than the tenant allows) and restarts the idle timer.
 
-use sea_orm::TransactionTrait as _;
+use tp_audit_log::action::identity as action;
+use tp_audit_log::{Actor, AuditEvent, Outcome, Subject};
 
 use super::error::OAuthError;
 use super::params::Params;
 use super::person::{self, PersonGrant};
 use super::revocation::revoke_compromised;
 use super::tokens::{self, TokenResponse};
+use crate::audit::{self, OptionalTenant as _, ScopedTx};
 use crate::db::clients::ClientRow;
-use crate::db::refresh_tokens::{self, NewRefreshToken};
+use crate::db::refresh_tokens::{self, NewRefreshToken, RefreshRow};
 use crate::db::revocation;
 use crate::domain::scope::ScopeSet;
 use crate::domain::secret;
@@ -38,8 +40,7 @@ pub(crate) async fn refresh(
         return Err(INVALID_TOKEN);
     }
     if row.used {
-        // audit: oauth.refresh_token_reused
-        revoke_compromised(state, row.family, row.session).await?;
+        revoke_compromised(state, row.family, row.session, reused(client, &row)).await?;
         return Err(INVALID_TOKEN);
     }
     let granted = ScopeSet::from_names(row.scopes.iter().map(String::as_str)).map_err(|_| INVALID_TOKEN)?;
@@ -66,17 +67,17 @@ pub(crate) async fn refresh(
     let issued = person::issue(state, grant).await?;
     let (new_token, new_hash) = tokens::new_refresh_secret();
 
-    let tx = state.db.begin().await?;
-    if !refresh_tokens::mark_used(&tx, row.id).await? {
+    let tx = ScopedTx::begin(&state.db, row.tenant).await?;
+    if !refresh_tokens::mark_used(&*tx, row.id).await? {
         // A concurrent presentation rotated it first: the same token was used twice.
         tx.rollback().await?;
-        revoke_compromised(state, row.family, row.session).await?;
+        revoke_compromised(state, row.family, row.session, reused(client, &row)).await?;
         return Err(INVALID_TOKEN);
     }
     let successor = NewRefreshToken {
         family: row.family,
         hash: new_hash,
-        client_id: row.client_id,
+        client_id: row.client_id.clone(),
         user: row.user,
         tenant: row.tenant,
         session: row.session,
@@ -84,9 +85,20 @@ pub(crate) async fn refresh(
         scopes: granted.to_vec(),
         expires_at: tokens::refresh_expiry(state, issued.session.expires_at),
     };
-    refresh_tokens::insert(&tx, successor).await?;
-    revocation::touch_session(&tx, row.session).await?;
+    refresh_tokens::insert(&*tx, successor).await?;
+    revocation::touch_session(&*tx, row.session).await?;
+    let event = AuditEvent::new(action::TOKEN_REFRESHED, Outcome::Success, Actor::User(row.user))
+        .tenant_opt(row.tenant)
+        .subject(Subject::new("session", row.session))
+        .detail("client_id", row.client_id);
+    audit::record(&*tx, &event).await?;
     tx.commit().await?;
-    // audit: oauth.token_refreshed
     Ok(tokens::response(state, issued.access_token, &scopes, Some(new_token), issued.id_token))
+}
+
+/// The event of a used refresh token presented again, by the client it was issued to.
+fn reused(client: &ClientRow, row: &RefreshRow) -> AuditEvent {
+    AuditEvent::new(action::REFRESH_TOKEN_REUSED, Outcome::Denied, Actor::Client(client.id.clone()))
+        .tenant_opt(row.tenant)
+        .detail("user", row.user.to_string())
 }

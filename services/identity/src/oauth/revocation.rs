@@ -4,14 +4,21 @@
 //! Access tokens are not revocable one by one (no jti deny-list): they are short-lived and
 //! die with their `sid`. Revoking a refresh token at the endpoint ends its family only; the
 //! person's session at identity is ended by end-session.
+//!
+//! Revocations are audited after they commit rather than in their transaction: an audit
+//! write that fails must never undo a revocation (leaving a stolen grant or a token the
+//! client asked to end alive). The request still fails when its event cannot be written.
 
 use redis::aio::ConnectionManager;
 use sea_orm::TransactionTrait as _;
+use tp_audit_log::action::identity as action;
+use tp_audit_log::{Actor, AuditEvent, Outcome, Subject};
 use tp_ids::SessionId;
 use uuid::Uuid;
 
 use super::error::OAuthError;
 use super::params::Params;
+use crate::audit::{self, OptionalTenant as _};
 use crate::db::clients::ClientRow;
 use crate::db::{refresh_tokens, revocation};
 use crate::domain::secret;
@@ -49,15 +56,23 @@ pub(crate) async fn publish_revoked_sessions(state: &AppState, sessions: &[Uuid]
 }
 
 /// A grant was compromised (code replayed, refresh token reused): its refresh family and
-/// the session it came from are revoked, in the database and for verifiers.
-pub(crate) async fn revoke_compromised(state: &AppState, family: Uuid, session: SessionId) -> Result<(), OAuthError> {
+/// the session it came from are revoked, in the database and for verifiers, and `event`
+/// (the replay or the reuse) is recorded. Publishing and recording are both attempted
+/// whichever fails, so neither failure skips the other.
+pub(crate) async fn revoke_compromised(
+    state: &AppState,
+    family: Uuid,
+    session: SessionId,
+    event: AuditEvent,
+) -> Result<(), OAuthError> {
     let tx = state.db.begin().await?;
     refresh_tokens::revoke_family(&tx, family).await?;
     revocation::revoke_session(&tx, session).await?;
     tx.commit().await?;
-    publish_revoked_session(&state.redis, state.settings.access_token_ttl_secs, session).await?;
-    // audit: oauth.grant_compromised (family revoked, session revoked)
-    Ok(())
+    let published = publish_revoked_session(&state.redis, state.settings.access_token_ttl_secs, session).await;
+    let event = event.subject(Subject::new("session", session)).detail("refresh_family", family.to_string());
+    audit::emit(&state.db, event).await?;
+    Ok(published?)
 }
 
 /// RFC 7009: revokes the refresh token's family when the token is this client's. Unknown
@@ -70,7 +85,11 @@ pub(crate) async fn revoke_token(state: &AppState, client: &ClientRow, params: &
     };
     if row.client_id == client.id.as_str() {
         refresh_tokens::revoke_family(&state.db, row.family).await?;
-        // audit: oauth.token_revoked (refresh family)
+        let event = AuditEvent::new(action::TOKEN_REVOKED, Outcome::Success, Actor::Client(client.id.clone()))
+            .tenant_opt(row.tenant)
+            .subject(Subject::new("session", row.session))
+            .detail("refresh_family", row.family.to_string());
+        audit::emit(&state.db, event).await?;
     }
     Ok(())
 }

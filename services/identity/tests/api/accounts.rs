@@ -5,8 +5,8 @@
 
 #![expect(clippy::unwrap_used, clippy::expect_used, reason = "test helpers: a failed step is a broken test")]
 
-mod harness;
+pub(crate) mod harness;
 mod invite;
-mod mfa;
+pub(crate) mod mfa;
 mod reset;
 mod sign_in;

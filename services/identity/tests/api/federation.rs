@@ -22,16 +22,16 @@ const CLIENT_SECRET: &str = "idp-client-secret-0123456789abcdef";
 const STATE_COOKIE: &str = "tp_federation_state";
 
 /// A practice with SSO through its own IdP, one authorization request waiting, and accounts.
-struct Practice {
-    tenant: TenantId,
-    slug: String,
+pub(crate) struct Practice {
+    pub tenant: TenantId,
+    pub slug: String,
 }
 
-struct World {
-    app: TestApp,
-    admin: DatabaseConnection,
-    idp: ExternalIdp,
-    request: Uuid,
+pub(crate) struct World {
+    pub app: TestApp,
+    pub admin: DatabaseConnection,
+    pub idp: ExternalIdp,
+    pub request: Uuid,
 }
 
 const ACCOUNTS: [IdpAccount<'static>; 4] = [
@@ -41,7 +41,7 @@ const ACCOUNTS: [IdpAccount<'static>; 4] = [
     IdpAccount { login: "stranger", email: "stranger@clinic.example", email_verified: true },
 ];
 
-async fn world() -> World {
+pub(crate) async fn world() -> World {
     let app = spawn_app::<Identity>().await;
     let admin = app.db.as_ref().unwrap().connect_admin().await;
     let idp = ExternalIdp::start(CLIENT_ID, CLIENT_SECRET, &callback_url(&app), &ACCOUNTS).await;
@@ -62,7 +62,7 @@ async fn scalar<T: sea_orm::TryGetable>(db: &DatabaseConnection, sql: &str, valu
     row.unwrap().try_get_by_index(0).unwrap()
 }
 
-async fn practice(world: &World, issuer: &str) -> Practice {
+pub(crate) async fn practice(world: &World, issuer: &str) -> Practice {
     let practice = bare_practice(&world.admin).await;
     configure(world, practice.tenant, issuer).await.unwrap();
     practice
@@ -99,7 +99,7 @@ async fn configure_with(world: &World, tenant: TenantId, issuer: &str, allow_loo
 }
 
 /// A user (by lower-case email) with a membership of `status` in `tenant`.
-async fn member(admin: &DatabaseConnection, tenant: TenantId, email: &str, status: &str) -> Uuid {
+pub(crate) async fn member(admin: &DatabaseConnection, tenant: TenantId, email: &str, status: &str) -> Uuid {
     let user: Option<Uuid> =
         scalar(admin, "select max(id::text)::uuid from identity.users where email = $1", vec![email.into()]).await;
     let user = match user {
@@ -136,7 +136,7 @@ async fn authorization_request(admin: &DatabaseConnection) -> Uuid {
 }
 
 /// A browser: its own cookies, redirects not followed.
-fn browser() -> reqwest::Client {
+pub(crate) fn browser() -> reqwest::Client {
     reqwest::Client::builder().cookie_store(true).redirect(Policy::none()).build().unwrap()
 }
 
@@ -146,7 +146,13 @@ fn location(response: &reqwest::Response) -> String {
 
 /// Starts a flow for `slug` in `browser` and signs in at the IdP as `login`; returns the
 /// callback URL the IdP redirected to (not yet visited).
-async fn through_idp(world: &World, idp: &ExternalIdp, browser: &reqwest::Client, slug: &str, login: &str) -> String {
+pub(crate) async fn through_idp(
+    world: &World,
+    idp: &ExternalIdp,
+    browser: &reqwest::Client,
+    slug: &str,
+    login: &str,
+) -> String {
     let start = format!("{}/federation/start?tenant={slug}&request={}", world.app.address, world.request);
     let response = browser.get(start).send().await.unwrap();
     assert_eq!(response.status(), 303, "start: {}", response.text().await.unwrap());
@@ -156,7 +162,7 @@ async fn through_idp(world: &World, idp: &ExternalIdp, browser: &reqwest::Client
 }
 
 /// Status and body of visiting `url` in `browser`.
-async fn visit(browser: &reqwest::Client, url: &str) -> (u16, String) {
+pub(crate) async fn visit(browser: &reqwest::Client, url: &str) -> (u16, String) {
     let response = browser.get(url).send().await.unwrap();
     (response.status().as_u16(), response.text().await.unwrap())
 }

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod admin;
+mod audit_events;
 mod discovery;
 mod federation;
 mod health;

@@ -18,10 +18,12 @@ use crate::oauth_fixtures::{
 };
 
 const API_SCOPES: [&str; 2] = ["records:read", "scheduling:read"];
+/// Who registers and revokes clients in these tests (the admin API passes its caller).
+const TEST_ACTOR: tp_audit_log::Actor = tp_audit_log::Actor::System("test");
 
 async fn api_client(oauth: &OAuthApp, tenant: TenantId) -> (ClientId, String) {
     let scopes = ScopeSet::parse_api(API_SCOPES).unwrap();
-    let created = create_api_client(&oauth.db, tenant, "Reporting", &scopes).await.unwrap();
+    let created = create_api_client(&oauth.db, tenant, "Reporting", &scopes, &TEST_ACTOR).await.unwrap();
     (created.client_id, created.secret.expose_secret().to_owned())
 }
 
@@ -144,8 +146,8 @@ async fn a_revoked_api_client_is_refused_and_its_sid_is_published_only_by_its_ow
 
     // Act
     let redis = oauth.manager().await;
-    let by_other = revoke_api_client(&oauth.db, &redis, 300, other_tenant, &id).await;
-    let by_owner = revoke_api_client(&oauth.db, &redis, 300, tenant, &id).await;
+    let by_other = revoke_api_client(&oauth.db, &redis, 300, other_tenant, &id, &TEST_ACTOR).await;
+    let by_owner = revoke_api_client(&oauth.db, &redis, 300, tenant, &id, &TEST_ACTOR).await;
     let (status, body) = oauth.token(&[("grant_type", "client_credentials")], basic).await;
 
     // Assert

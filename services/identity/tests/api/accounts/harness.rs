@@ -89,7 +89,9 @@ impl AccountsApp {
     /// Invites through the library (the admin API is not built yet) and returns the email.
     pub async fn invite(&self, tenant: TenantId, address: &str, roles: &[Role]) -> ReceivedMessage {
         let before = self.smtp.messages_to(address).len();
-        tp_identity::accounts::invite(&self.state, tenant, &email(address), roles, None).await.unwrap();
+        tp_identity::accounts::invite(&self.state, tenant, &email(address), roles, tp_audit_log::Actor::System("test"))
+            .await
+            .unwrap();
         self.smtp.wait_for_nth_message(address, before + 1, MAIL_WAIT).await
     }
 

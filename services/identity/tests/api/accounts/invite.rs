@@ -183,7 +183,10 @@ async fn an_existing_account_invited_to_another_practice_joins_without_changing_
     t.sql(sql, vec![(*first.as_uuid()).into(), (*user.as_uuid()).into()]).await;
 
     // Act
-    let outcome = accounts::invite(&t.state, second, &email(address), &[Role::Staff], None).await.unwrap();
+    let outcome =
+        accounts::invite(&t.state, second, &email(address), &[Role::Staff], tp_audit_log::Actor::System("test"))
+            .await
+            .unwrap();
     let message = t.smtp.wait_for_message(address, super::harness::MAIL_WAIT).await;
     let page = t.get_page(&t.link(&message, ACCEPT)).await;
     let (csrf, token) = (page.hidden("csrf"), page.hidden("token"));
@@ -213,7 +216,7 @@ async fn invitations_with_non_member_roles_into_inactive_practices_or_for_disabl
     t.sql("update identity.users set status = 'disabled'", vec![]).await;
     let invite = |tenant, address: &'static str, roles: &'static [Role]| {
         let t = &t;
-        async move { accounts::invite(&t.state, tenant, &email(address), roles, None).await }
+        async move { accounts::invite(&t.state, tenant, &email(address), roles, tp_audit_log::Actor::System("test")).await }
     };
 
     // Act

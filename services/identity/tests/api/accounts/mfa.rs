@@ -7,12 +7,12 @@ use tp_ids::UserId;
 
 use super::harness::{AccountsApp, GOOD_PASSWORD, email, spawn};
 
-fn code_at(secret_base32: &str, unix: u64) -> String {
+pub(crate) fn code_at(secret_base32: &str, unix: u64) -> String {
     let secret = Secret::try_from_base32(secret_base32).unwrap();
     Builder::new().with_secret(secret).build().unwrap().generate(unix).to_string()
 }
 
-fn now() -> u64 {
+pub(crate) fn now() -> u64 {
     u64::try_from(chrono::Utc::now().timestamp()).unwrap()
 }
 
@@ -21,7 +21,7 @@ async fn verify(t: &AccountsApp, user: UserId, code: &str) -> Result<(), MfaErro
 }
 
 /// Enrols `user`; the base32 secret and the recovery codes.
-async fn enrol(t: &AccountsApp, user: UserId) -> (String, Vec<String>) {
+pub(crate) async fn enrol(t: &AccountsApp, user: UserId) -> (String, Vec<String>) {
     let enrollment = accounts::begin_totp_enrollment(&t.state, user).await.unwrap();
     let secret = enrollment.secret_base32.to_string();
     assert!(enrollment.otpauth_url.contains(&secret));
