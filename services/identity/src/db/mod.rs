@@ -1,13 +1,16 @@
 //! Queries of the identity schema: the only place SQL appears.
 
 pub mod account_tokens;
+pub mod authorization_requests;
 pub mod care_teams;
 pub mod clients;
 pub mod codes;
 pub mod memberships;
+pub mod own_memberships;
 pub mod recovery_codes;
 pub mod refresh_tokens;
 pub mod revocation;
+pub mod sessions;
 pub mod subjects;
 pub mod tenants;
 pub mod users;

@@ -4,14 +4,19 @@
 mod account;
 mod admin;
 mod api_clients;
+mod authorize;
 mod caller;
 pub(crate) mod csrf;
 mod discovery;
+mod end_session;
 mod internal;
 mod jwks;
+mod login;
+mod mfa;
 mod oauth_error;
 pub(crate) mod pages;
 mod revoke;
+mod tenant_choice;
 mod token;
 mod userinfo;
 
@@ -30,5 +35,10 @@ pub(crate) fn router(state: AppState) -> Router {
         .merge(admin::router())
         .merge(api_clients::router())
         .merge(internal::router())
+        .merge(authorize::router())
+        .merge(login::router())
+        .merge(mfa::router())
+        .merge(tenant_choice::router())
+        .merge(end_session::router())
         .with_state(state)
 }

@@ -6,3 +6,5 @@ mod discovery;
 mod health;
 mod oauth_fixtures;
 mod oauth_tokens;
+mod oidc_client;
+mod signin;
