@@ -12,7 +12,7 @@ use sea_orm::DatabaseConnection;
 use tp_ids::ClientId;
 use url::Url;
 
-use crate::db::clients;
+use crate::db::clients::{self, ClientRow};
 use crate::domain::pkce::{CodeChallenge, PkceError};
 use crate::domain::redirect_uri;
 use crate::domain::scope::{self, ScopeSet};
@@ -102,8 +102,8 @@ pub(crate) fn redirect_location(redirect_uri: &str, params: &[(&str, &str)]) -> 
     Some(url.into())
 }
 
-pub(crate) async fn validate(db: &DatabaseConnection, query: &str) -> Result<AuthorizeRequest, Refusal> {
-    let params = Params::parse(query.as_bytes()).map_err(|_| Refusal::Page("A parameter was sent twice."))?;
+/// The client and the exact redirect_uri, or the page saying why they cannot be trusted.
+async fn trusted_client(db: &DatabaseConnection, params: &Params) -> Result<(ClientRow, String), Refusal> {
     let client_id = params
         .get("client_id")
         .and_then(|id| ClientId::parse(id).ok())
@@ -117,6 +117,12 @@ pub(crate) async fn validate(db: &DatabaseConnection, query: &str) -> Result<Aut
         .filter(|uri| redirect_uri::is_registered(&client.redirect_uris, uri))
         .ok_or(Refusal::Page("The application sent an address that is not registered for it."))?
         .to_owned();
+    Ok((client, redirect_uri))
+}
+
+pub(crate) async fn validate(db: &DatabaseConnection, query: &str) -> Result<AuthorizeRequest, Refusal> {
+    let params = Params::parse(query.as_bytes()).map_err(|_| Refusal::Page("A parameter was sent twice."))?;
+    let (client, redirect_uri) = trusted_client(db, &params).await?;
     let state = params.get("state").map(str::to_owned);
     let refuse = |error, description| {
         Refusal::Redirect(ErrorRedirect {
@@ -155,7 +161,16 @@ pub(crate) async fn validate(db: &DatabaseConnection, query: &str) -> Result<Aut
         Some(age) => Some(age.parse::<u32>().map_err(|_| refuse("invalid_request", "max_age is malformed"))?),
     };
     let min_auth_age_secs = if prompt.login { Some(0) } else { max_age.map(i64::from) };
-    Ok(AuthorizeRequest { client_id, redirect_uri, scopes, state, nonce, challenge, prompt, min_auth_age_secs })
+    Ok(AuthorizeRequest {
+        client_id: client.id,
+        redirect_uri,
+        scopes,
+        state,
+        nonce,
+        challenge,
+        prompt,
+        min_auth_age_secs,
+    })
 }
 
 /// The requested scopes: known, including `openid` (this is an OpenID provider: a sign-in

@@ -163,3 +163,36 @@ async fn five_wrong_passwords_lock_the_account_and_the_right_one_then_reads_the_
     assert_eq!(t.count("select count(*) from identity.sessions", vec![]).await, 0);
     assert_eq!(t.codes_issued().await, 0);
 }
+
+#[tokio::test]
+async fn max_age_asks_for_a_new_sign_in_when_the_last_one_is_older() {
+    // Arrange
+    let t = spawn().await;
+    let tenant = t.tenant("Lakeside").await;
+    t.person("max.age@example.com", &[(tenant, &["client"])]).await;
+    let browser = t.browser();
+    browser.authorize_and_sign_in("max.age@example.com").await.code();
+    t.sql("update identity.sessions set auth_time = now() - interval '10 minutes'", vec![]).await;
+
+    // Act
+    let recent_enough = browser.authorize(&[("max_age", Some("3600"))]).await;
+    let too_old = browser.authorize(&[("max_age", Some("300"))]).await;
+
+    // Assert
+    assert_eq!(recent_enough.status, 303, "{}", recent_enough.body);
+    assert!(too_old.is_sign_in_page(), "{:?}", too_old.location);
+}
+
+#[tokio::test]
+async fn suspending_the_practice_signs_its_live_sessions_out() {
+    let t = spawn().await;
+    let tenant = t.tenant("Lakeside").await;
+    t.person("suspended@example.com", &[(tenant, &["client"])]).await;
+    let browser = t.browser();
+    browser.authorize_and_sign_in("suspended@example.com").await.code();
+    t.sql("update identity.tenants set status = 'suspended'", vec![]).await;
+
+    let page = browser.authorize(&[]).await;
+
+    assert!(page.is_sign_in_page(), "{:?}", page.location);
+}
