@@ -16,6 +16,7 @@ mod http;
 pub mod mail;
 pub mod migration;
 pub mod oauth;
+mod signin;
 pub mod signing;
 pub mod state;
 

@@ -137,3 +137,11 @@ pub(crate) async fn revoke_for_tenant(
     let row = db.query_one_raw(stmt(sql, [id.as_str().into(), Uuid::from(tenant).into()])).await?;
     row.map(|row| row.try_get::<Uuid>("", "session_id").map(SessionId::from_uuid)).transpose()
 }
+
+/// The client's registered post-logout redirect URIs (end-session); empty for an unknown
+/// or revoked client, so nothing is redirected for it.
+pub(crate) async fn post_logout_redirect_uris(db: &impl ConnectionTrait, id: &ClientId) -> Result<Vec<String>, DbErr> {
+    let sql = "select post_logout_redirect_uris from identity.oauth_clients where id = $1 and revoked_at is null";
+    let row = db.query_one_raw(stmt(sql, [id.as_str().into()])).await?;
+    Ok(row.map(|row| row.try_get("", "post_logout_redirect_uris")).transpose()?.unwrap_or_default())
+}

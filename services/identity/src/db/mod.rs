@@ -1,15 +1,18 @@
 //! Queries of the identity schema: the only place SQL appears.
 
 pub mod account_tokens;
+pub mod authorization_requests;
 pub mod care_teams;
 pub mod clients;
 pub mod codes;
 pub(crate) mod federated_accounts;
 pub(crate) mod federation_states;
 pub mod memberships;
+pub mod own_memberships;
 pub mod recovery_codes;
 pub mod refresh_tokens;
 pub mod revocation;
+pub mod sessions;
 pub(crate) mod sso_providers;
 pub mod subjects;
 pub mod tenants;

@@ -9,5 +9,6 @@ pub mod pkce;
 pub mod redirect_uri;
 pub mod scope;
 pub mod secret;
+pub mod session;
 pub mod tenant;
 pub mod totp;

@@ -4,16 +4,21 @@
 mod account;
 mod admin;
 mod api_clients;
+mod authorize;
 mod caller;
 pub(crate) mod csrf;
 mod discovery;
+mod end_session;
 mod federation;
 mod internal;
 mod jwks;
+mod login;
+mod mfa;
 mod oauth_error;
 pub(crate) mod pages;
 mod revoke;
 mod sso;
+mod tenant_choice;
 mod token;
 mod userinfo;
 
@@ -34,5 +39,10 @@ pub(crate) fn router(state: AppState) -> Router {
         .merge(internal::router())
         .merge(federation::router())
         .merge(sso::router())
+        .merge(authorize::router())
+        .merge(login::router())
+        .merge(mfa::router())
+        .merge(tenant_choice::router())
+        .merge(end_session::router())
         .with_state(state)
 }

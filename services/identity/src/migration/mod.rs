@@ -9,6 +9,7 @@ use tp_ids::Service;
 
 mod m20261122_000002_create_identity_tables;
 mod m20261122_000010_add_code_refresh_family;
+mod m20261122_000040_add_authorization_request_min_auth_time;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(CreateServiceSchema(Service::Identity)),
             Box::new(m20261122_000002_create_identity_tables::Migration),
             Box::new(m20261122_000010_add_code_refresh_family::Migration),
+            Box::new(m20261122_000040_add_authorization_request_min_auth_time::Migration),
         ]
     }
 

@@ -9,3 +9,5 @@ mod federation;
 mod health;
 mod oauth_fixtures;
 mod oauth_tokens;
+mod oidc_client;
+mod signin;

@@ -2,3 +2,4 @@
 
 pub(crate) mod account;
 pub(crate) mod layout;
+pub(crate) mod signin;

@@ -1,0 +1,47 @@
+//! A person's own active memberships across practices, read before any practice is chosen
+//! (the tenant chooser, the MFA policy and session lifetime at sign-in).
+//!
+//! Read through the `own_memberships` RLS policy: the transaction names the person
+//! (`app.user_id`, transaction-local) instead of a tenant, so it sees that person's rows in
+//! every practice and nobody else's. Suspended and offboarded practices are never listed.
+
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement, TransactionTrait as _, Value};
+use tp_ids::{TenantId, UserId};
+use uuid::Uuid;
+
+fn stmt(sql: &str, values: impl IntoIterator<Item = Value>) -> Statement {
+    Statement::from_sql_and_values(DbBackend::Postgres, sql, values)
+}
+
+/// One practice the person may sign in to, with what the sign-in needs of its policy.
+#[derive(Debug, Clone)]
+pub(crate) struct OwnMembership {
+    pub tenant: TenantId,
+    pub name: String,
+    pub roles: Vec<String>,
+    pub mfa_required_roles: Vec<String>,
+    pub absolute_timeout_secs: i32,
+}
+
+/// The person's active memberships in active practices, by practice name.
+pub(crate) async fn list_active(db: &DatabaseConnection, user: UserId) -> Result<Vec<OwnMembership>, DbErr> {
+    let tx = db.begin().await?;
+    tx.execute_raw(stmt("select set_config('app.user_id', $1, true)", [user.to_string().into()])).await?;
+    // -- explicit user predicate on top of the policy (defence in depth, STYLE.md J)
+    let sql = "select m.tenant_id, t.name, m.roles, t.mfa_required_roles, t.absolute_timeout_secs \
+               from identity.memberships m join identity.tenants t on t.id = m.tenant_id \
+               where m.user_id = $1 and m.status = 'active' and t.status = 'active' order by t.name, t.id";
+    let rows = tx.query_all_raw(stmt(sql, [Uuid::from(user).into()])).await?;
+    tx.commit().await?;
+    rows.iter()
+        .map(|row| {
+            Ok(OwnMembership {
+                tenant: TenantId::from_uuid(row.try_get("", "tenant_id")?),
+                name: row.try_get("", "name")?,
+                roles: row.try_get("", "roles")?,
+                mfa_required_roles: row.try_get("", "mfa_required_roles")?,
+                absolute_timeout_secs: row.try_get("", "absolute_timeout_secs")?,
+            })
+        })
+        .collect()
+}

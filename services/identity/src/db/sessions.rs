@@ -1,0 +1,121 @@
+//! `identity.sessions` as the sign-in flow uses them: creating a session at the password
+//! step, reading it back by its cookie token (with the timeouts judged by the database
+//! clock), advancing its stage, fixing its practice, and ending it with its refresh tokens.
+//!
+//! Not here: whether a session may yield tokens at the token endpoint (`db::revocation`,
+//! whose rules [`find_by_token`] mirrors), or publishing revocations to Redis.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement, Value};
+use tp_ids::{SessionId, TenantId, UserId};
+use uuid::Uuid;
+
+use crate::domain::session::Stage;
+
+fn stmt(sql: &str, values: impl IntoIterator<Item = Value>) -> Statement {
+    Statement::from_sql_and_values(DbBackend::Postgres, sql, values)
+}
+
+/// Idle timeout before a practice is chosen (and for operators): the tenant default, as in
+/// `db::revocation`.
+const DEFAULT_IDLE_TIMEOUT_SECS: i32 = 900;
+
+pub(crate) struct NewSession {
+    pub id: SessionId,
+    /// SHA-256 of the cookie token.
+    pub token_hash: Vec<u8>,
+    pub user: UserId,
+    pub stage: Stage,
+    pub amr: Vec<String>,
+    /// Absolute lifetime from now.
+    pub lifetime_secs: i32,
+}
+
+pub(crate) struct SessionRow {
+    pub id: SessionId,
+    pub user: UserId,
+    pub tenant: Option<TenantId>,
+    pub stage: Stage,
+    pub auth_time: DateTime<Utc>,
+    /// Not revoked, before its absolute expiry, not idle longer than its practice allows
+    /// (the default before one is chosen), practice active, account active.
+    pub live: bool,
+    pub revoked: bool,
+}
+
+pub(crate) async fn insert(db: &impl ConnectionTrait, session: NewSession) -> Result<(), DbErr> {
+    let sql = "insert into identity.sessions (id, token_hash, user_id, stage, amr, expires_at) \
+               values ($1, $2, $3, $4, $5, now() + make_interval(secs => $6))";
+    let values: Vec<Value> = vec![
+        Uuid::from(session.id).into(),
+        session.token_hash.into(),
+        Uuid::from(session.user).into(),
+        session.stage.as_str().into(),
+        session.amr.into(),
+        f64::from(session.lifetime_secs).into(),
+    ];
+    db.execute_raw(stmt(sql, values)).await.map(|_| ())
+}
+
+/// The session whose cookie token hashes to `token_hash`, live or not.
+pub(crate) async fn find_by_token(db: &impl ConnectionTrait, token_hash: &[u8]) -> Result<Option<SessionRow>, DbErr> {
+    // -- the same liveness rule as db::revocation::session_state, plus the account status
+    let sql = "select s.id, s.user_id, s.tenant_id, s.stage, s.auth_time, s.revoked_at is not null as revoked, \
+               (s.revoked_at is null and s.expires_at > now() \
+                and s.last_seen_at + make_interval(secs => coalesce(t.idle_timeout_secs, $2)) > now() \
+                and (s.tenant_id is null or t.status = 'active') and u.status = 'active') as live \
+               from identity.sessions s join identity.users u on u.id = s.user_id \
+               left join identity.tenants t on t.id = s.tenant_id where s.token_hash = $1";
+    let values: Vec<Value> = vec![token_hash.to_vec().into(), DEFAULT_IDLE_TIMEOUT_SECS.into()];
+    let Some(row) = db.query_one_raw(stmt(sql, values)).await? else { return Ok(None) };
+    let stage: String = row.try_get("", "stage")?;
+    Ok(Some(SessionRow {
+        id: SessionId::from_uuid(row.try_get("", "id")?),
+        user: UserId::from_uuid(row.try_get("", "user_id")?),
+        tenant: row.try_get::<Option<Uuid>>("", "tenant_id")?.map(TenantId::from_uuid),
+        stage: Stage::from_db(&stage).ok_or_else(|| DbErr::Type("unknown sessions.stage".into()))?,
+        auth_time: row.try_get("", "auth_time")?,
+        live: row.try_get::<Option<bool>>("", "live")?.unwrap_or(false),
+        revoked: row.try_get("", "revoked")?,
+    }))
+}
+
+/// Moves a live session from `from` to `Authenticated`, recording `amr`; `false` when it
+/// is no longer in `from` (a concurrent step moved it) or was revoked.
+pub(crate) async fn authenticate(
+    db: &impl ConnectionTrait,
+    session: SessionId,
+    from: Stage,
+    amr: &str,
+) -> Result<bool, DbErr> {
+    let sql = "update identity.sessions set stage = 'authenticated', amr = array_append(amr, $3), \
+               last_seen_at = now() where id = $1 and stage = $2 and revoked_at is null";
+    let values: Vec<Value> = vec![Uuid::from(session).into(), from.as_str().into(), amr.into()];
+    Ok(db.execute_raw(stmt(sql, values)).await?.rows_affected() == 1)
+}
+
+/// Fixes the session's practice, once, and caps its expiry with that practice's absolute
+/// timeout counted from sign-in. `false` when the session is not authenticated, already has
+/// a practice, or was revoked.
+pub(crate) async fn choose_tenant(
+    db: &impl ConnectionTrait,
+    session: SessionId,
+    tenant: TenantId,
+    absolute_timeout_secs: i32,
+) -> Result<bool, DbErr> {
+    let sql = "update identity.sessions set tenant_id = $2, \
+               expires_at = least(expires_at, auth_time + make_interval(secs => $3)), last_seen_at = now() \
+               where id = $1 and stage = 'authenticated' and tenant_id is null and revoked_at is null";
+    let values: Vec<Value> =
+        vec![Uuid::from(session).into(), Uuid::from(tenant).into(), f64::from(absolute_timeout_secs).into()];
+    Ok(db.execute_raw(stmt(sql, values)).await?.rows_affected() == 1)
+}
+
+/// Ends the session and every refresh token issued through it (idempotent: first times kept).
+pub(crate) async fn end(db: &impl ConnectionTrait, session: SessionId) -> Result<(), DbErr> {
+    let sql = "with s as (update identity.sessions set revoked_at = coalesce(revoked_at, now()) where id = $1), \
+               r as (update identity.refresh_tokens set revoked_at = coalesce(revoked_at, now()) \
+                   where session_id = $1) \
+               select 1";
+    db.execute_raw(stmt(sql, [Uuid::from(session).into()])).await.map(|_| ())
+}

@@ -1,0 +1,68 @@
+//! The password step: checks the password (`accounts::authenticate_password`), decides
+//! whether a second factor is owed, and starts a fresh session in the right stage.
+//!
+//! MFA policy for a person in several practices: required if ANY of their active
+//! memberships requires it (the practice is chosen only afterwards, and asking once for
+//! the strictest is simpler and safe); platform operators always. The session's absolute
+//! lifetime is the shortest of those practices' (12 h without any), capped again by the
+//! chosen practice's when the choice is made.
+
+use std::str::FromStr as _;
+
+use secrecy::SecretString;
+use tp_auth::Role;
+
+use crate::accounts::{self, SignInError, mfa_required};
+use crate::db::own_memberships::{self, OwnMembership};
+use crate::db::subjects;
+use crate::domain::email::Email;
+use crate::domain::session::Stage;
+use crate::error::Error;
+use crate::signin::session;
+use crate::state::AppState;
+
+/// Absolute session lifetime when no practice says otherwise (the tenants' default).
+const DEFAULT_LIFETIME_SECS: i32 = 43_200;
+
+/// The password was refused. Deliberately one case: wrong address, wrong password, a
+/// locked or disabled account all read the same on the page.
+#[derive(Debug)]
+pub(crate) struct Refused;
+
+/// Starts a session for a correct password; its cookie token (shown to the browser once).
+pub(crate) async fn sign_in(
+    state: &AppState,
+    email: &str,
+    password: SecretString,
+) -> Result<Result<String, Refused>, Error> {
+    // An unparseable address cannot have an account; refusing it at once reveals nothing.
+    let Ok(email) = Email::parse(email) else { return Ok(Err(Refused)) };
+    let user = match accounts::authenticate_password(state, &email, password).await {
+        Ok(user) => user,
+        Err(SignInError::Internal(err)) => return Err(err),
+        Err(SignInError::Locked { .. }) => {
+            // audit: identity.sign_in.locked
+            return Ok(Err(Refused));
+        }
+        Err(SignInError::InvalidCredentials | SignInError::Disabled) => {
+            // audit: identity.sign_in.failed
+            return Ok(Err(Refused));
+        }
+    };
+    let operator = subjects::subject(&state.db, user).await?.is_some_and(|s| s.platform_operator);
+    let memberships = own_memberships::list_active(&state.db, user).await?;
+    let required = operator || memberships.iter().any(requires_mfa);
+    let stage = Stage::after_password(accounts::mfa_enrolled(state, user).await?, required);
+    let lifetime = memberships.iter().map(|m| m.absolute_timeout_secs).min().unwrap_or(DEFAULT_LIFETIME_SECS);
+    let token = session::start(state, user, stage, lifetime).await?;
+    // audit: identity.sign_in.succeeded (password step; a second factor may still be owed)
+    Ok(Ok(token))
+}
+
+fn roles(names: &[String]) -> Vec<Role> {
+    names.iter().filter_map(|n| Role::from_str(n).ok()).collect()
+}
+
+fn requires_mfa(membership: &OwnMembership) -> bool {
+    mfa_required(false, &roles(&membership.roles), &roles(&membership.mfa_required_roles))
+}

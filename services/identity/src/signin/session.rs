@@ -1,0 +1,81 @@
+//! The browser session at identity: started at the password step with a fresh id and
+//! cookie token (no session fixation), found again by the cookie, timed out when seen
+//! idle or expired (automatic logoff), and ended (sign-out).
+//!
+//! The cookie (`tp_session`) carries 256 random bits; only their SHA-256 is stored. The
+//! session id is the `sid` of every token issued through the session and never leaves the
+//! server in a cookie. Cookie attributes are the HTTP layer's (`http::login`).
+
+use chrono::{DateTime, Utc};
+use tp_ids::{SessionId, TenantId, UserId};
+
+use crate::db::{revocation, sessions};
+use crate::domain::secret;
+use crate::domain::session::{AMR_PASSWORD, Stage};
+use crate::error::Error;
+use crate::oauth::publish_revoked_session;
+use crate::state::AppState;
+
+pub(crate) const COOKIE: &str = "tp_session";
+
+/// A live session, as the sign-in steps see it.
+#[derive(Debug, Clone)]
+pub(crate) struct SignInSession {
+    pub id: SessionId,
+    pub user: UserId,
+    /// Chosen practice; `None` before the choice and for platform operators.
+    pub tenant: Option<TenantId>,
+    pub stage: Stage,
+    pub auth_time: DateTime<Utc>,
+}
+
+/// The live session of the cookie token, if any. A session found idle too long, past its
+/// absolute expiry or with its practice or account no longer active is ended on the spot
+/// (database and Redis), so its tokens stop too: that is the automatic logoff.
+pub(crate) async fn current(state: &AppState, token: Option<&str>) -> Result<Option<SignInSession>, Error> {
+    let Some(token) = token.filter(|t| t.len() == 43) else { return Ok(None) };
+    let Some(row) = sessions::find_by_token(&state.db, &secret::digest(token)).await? else { return Ok(None) };
+    if !row.live {
+        if !row.revoked {
+            // audit: identity.session.timed_out
+            end(state, row.id).await?;
+        }
+        return Ok(None);
+    }
+    Ok(Some(SignInSession {
+        id: row.id,
+        user: row.user,
+        tenant: row.tenant,
+        stage: row.stage,
+        auth_time: row.auth_time,
+    }))
+}
+
+/// Activity on the session (an authorize request): restarts its idle timer.
+pub(crate) async fn touch(state: &AppState, session: &SignInSession) -> Result<(), Error> {
+    revocation::touch_session(&state.db, session.id).await.map_err(Error::from)
+}
+
+/// A new session after a correct password; returns the cookie token (shown once).
+pub(crate) async fn start(state: &AppState, user: UserId, stage: Stage, lifetime_secs: i32) -> Result<String, Error> {
+    let token = secret::generate();
+    let session = sessions::NewSession {
+        id: SessionId::generate(),
+        token_hash: secret::digest(&token),
+        user,
+        stage,
+        amr: vec![AMR_PASSWORD.to_owned()],
+        lifetime_secs,
+    };
+    sessions::insert(&state.db, session).await?;
+    Ok(token)
+}
+
+/// Ends the session: revoked in the database with its refresh tokens, and its `sid`
+/// published so that verifiers refuse its access tokens at once.
+pub(crate) async fn end(state: &AppState, session: SessionId) -> Result<(), Error> {
+    sessions::end(&state.db, session).await?;
+    publish_revoked_session(&state.redis, state.settings.access_token_ttl_secs, session)
+        .await
+        .map_err(|e| Error::Unavailable(anyhow::Error::new(e).context("publish revoked session")))
+}
