@@ -112,10 +112,15 @@ pub(crate) async fn choose_tenant(
 }
 
 /// Ends the session and every refresh token issued through it (idempotent: first times kept).
-pub(crate) async fn end(db: &impl ConnectionTrait, session: SessionId) -> Result<(), DbErr> {
-    let sql = "with s as (update identity.sessions set revoked_at = coalesce(revoked_at, now()) where id = $1), \
+/// Returns the session's practice (`None` when it had none or does not exist), for the
+/// audit event of its end.
+pub(crate) async fn end(db: &impl ConnectionTrait, session: SessionId) -> Result<Option<TenantId>, DbErr> {
+    let sql = "with s as (update identity.sessions set revoked_at = coalesce(revoked_at, now()) where id = $1 \
+                   returning tenant_id), \
                r as (update identity.refresh_tokens set revoked_at = coalesce(revoked_at, now()) \
                    where session_id = $1) \
-               select 1";
-    db.execute_raw(stmt(sql, [Uuid::from(session).into()])).await.map(|_| ())
+               select tenant_id from s";
+    let row = db.query_one_raw(stmt(sql, [Uuid::from(session).into()])).await?;
+    let tenant: Option<Uuid> = row.map(|row| row.try_get("", "tenant_id")).transpose()?.flatten();
+    Ok(tenant.map(TenantId::from_uuid))
 }

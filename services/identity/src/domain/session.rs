@@ -45,6 +45,8 @@ impl Stage {
 /// The `amr` values (RFC 8176) a session records.
 pub const AMR_PASSWORD: &str = "pwd";
 pub const AMR_OTP: &str = "otp";
+/// Authenticated by the practice's own IdP (per-practice SSO).
+pub const AMR_FEDERATED: &str = "fed";
 
 #[cfg(test)]
 mod tests {

@@ -7,7 +7,6 @@
 //! [`remove_sso`] and [`Federation`]. The HTTP legs are in `http::federation`.
 
 mod callback;
-mod complete;
 mod config;
 mod discovery;
 mod error;
@@ -17,7 +16,6 @@ mod sign_in;
 mod start;
 
 pub(crate) use callback::{CallbackParams, finish};
-pub(crate) use complete::complete_federated_sign_in;
 pub use config::{SsoConfig, SsoDeps, SsoView, configure_sso, get_sso, remove_sso};
 pub use discovery::{Federation, FederationInitError};
 pub(crate) use error::FederationError;

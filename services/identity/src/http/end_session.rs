@@ -15,6 +15,8 @@ use axum::routing::get;
 use axum_extra::extract::Form;
 use axum_extra::extract::cookie::CookieJar;
 use serde::Deserialize;
+use tp_audit_log::Actor;
+use tp_audit_log::action::identity::SESSION_ENDED;
 
 use super::authorize::{fail, secure, session_token};
 use super::login::clear_session_cookie;
@@ -51,17 +53,17 @@ async fn hinted_logout(state: &AppState, jar: CookieJar, params: &Params) -> Res
         let (jar, csrf) = csrf::issue(jar, secure(state));
         return Ok((jar, pages::confirm_sign_out(&csrf)).into_response());
     };
-    session::end(state, hint.session).await?;
+    let by = || Actor::User(hint.user);
+    session::end(state, hint.session, SESSION_ENDED, by()).await?;
     let mut jar = jar;
     if let Some(current) = session::current(state, session_token(&jar)).await? {
         if current.user == hint.user {
-            session::end(state, current.id).await?;
+            session::end(state, current.id, SESSION_ENDED, by()).await?;
             jar = clear_session_cookie(jar);
         }
     } else {
         jar = clear_session_cookie(jar);
     }
-    // audit: identity.sign_out (rp-initiated)
     let location = match params.get("post_logout_redirect_uri") {
         Some(uri) => logout::post_logout_location(state, &hint, uri, params.get("state")).await?,
         None => None,
@@ -84,8 +86,7 @@ async fn confirm(State(state): State<AppState>, jar: CookieJar, Form(form): Form
     }
     let ended = async {
         if let Some(current) = session::current(&state, session_token(&jar)).await? {
-            session::end(&state, current.id).await?;
-            // audit: identity.sign_out
+            session::end(&state, current.id, SESSION_ENDED, Actor::User(current.user)).await?;
         }
         Ok::<_, Error>(())
     }

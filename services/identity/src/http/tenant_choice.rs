@@ -12,6 +12,8 @@ use axum::routing::post;
 use axum_extra::extract::Form;
 use axum_extra::extract::cookie::CookieJar;
 use serde::Deserialize;
+use tp_audit_log::action::identity::SIGN_IN_FAILED;
+use tp_audit_log::{Actor, AuditEvent, Outcome, Subject};
 use tp_ids::TenantId;
 
 use super::authorize::{continue_with_session, fail, load_request, render, session_token};
@@ -51,8 +53,14 @@ async fn choose(State(state): State<AppState>, jar: CookieJar, Form(form): Form<
     match flow::choose_tenant(&state, &current, tenant, &request).await {
         Ok(step) => render(&state, jar, &request, step).await,
         Err(Error::Forbidden) => {
-            // audit: identity.session.tenant_refused
-            pages::not_your_practice()
+            // Platform-level: the practice named is not the person's, so its log is not theirs.
+            let event = AuditEvent::new(SIGN_IN_FAILED, Outcome::Denied, Actor::User(current.user))
+                .subject(Subject::new("session", current.id))
+                .detail("reason", "not_a_member");
+            match crate::audit::emit(&state.db, event).await {
+                Ok(()) => pages::not_your_practice(),
+                Err(err) => fail(err),
+            }
         }
         Err(err) => fail(err),
     }

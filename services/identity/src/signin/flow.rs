@@ -7,6 +7,8 @@
 //! skipped by calling a later step directly.
 
 use std::time::Duration;
+use tp_audit_log::action::identity as audit;
+use tp_audit_log::{Actor, AuditEvent, Outcome, Subject};
 
 use tp_ids::{ClientId, TenantId, UserId};
 
@@ -76,7 +78,13 @@ pub(crate) async fn proceed(
 async fn choose(state: &AppState, session: &SignInSession, membership: &OwnMembership) -> Result<bool, Error> {
     let chosen =
         sessions::choose_tenant(&state.db, session.id, membership.tenant, membership.absolute_timeout_secs).await?;
-    // audit: identity.session.tenant_chosen
+    if chosen {
+        // The person is now signed in to this practice: the event its admins see.
+        let event = AuditEvent::new(audit::SIGN_IN_SUCCEEDED, Outcome::Success, Actor::User(session.user))
+            .tenant(membership.tenant)
+            .subject(Subject::new("session", session.id));
+        crate::audit::emit(&state.db, event).await?;
+    }
     Ok(chosen)
 }
 

@@ -11,12 +11,13 @@ use std::str::FromStr as _;
 
 use secrecy::SecretString;
 use tp_auth::Role;
+use tp_ids::UserId;
 
 use crate::accounts::{self, SignInError, mfa_required};
 use crate::db::own_memberships::{self, OwnMembership};
 use crate::db::subjects;
 use crate::domain::email::Email;
-use crate::domain::session::Stage;
+use crate::domain::session::{AMR_PASSWORD, Stage};
 use crate::error::Error;
 use crate::signin::session;
 use crate::state::AppState;
@@ -41,22 +42,26 @@ pub(crate) async fn sign_in(
         Ok(user) => user,
         Err(SignInError::Internal(err)) => return Err(err),
         Err(SignInError::Locked { .. }) => {
-            // audit: identity.sign_in.locked
             return Ok(Err(Refused));
         }
         Err(SignInError::InvalidCredentials | SignInError::Disabled) => {
-            // audit: identity.sign_in.failed
             return Ok(Err(Refused));
         }
     };
+    start_session(state, user, AMR_PASSWORD).await.map(Ok)
+}
+
+/// The first factor is done (`amr`: a password, or the practice's IdP): starts a fresh
+/// session in the stage the MFA policy asks for; returns its cookie token (shown once).
+/// A federated sign-in is a first factor like a password: a second factor the policy
+/// requires is still ours to ask.
+pub(crate) async fn start_session(state: &AppState, user: UserId, amr: &str) -> Result<String, Error> {
     let operator = subjects::subject(&state.db, user).await?.is_some_and(|s| s.platform_operator);
     let memberships = own_memberships::list_active(&state.db, user).await?;
     let required = operator || memberships.iter().any(requires_mfa);
     let stage = Stage::after_password(accounts::mfa_enrolled(state, user).await?, required);
     let lifetime = memberships.iter().map(|m| m.absolute_timeout_secs).min().unwrap_or(DEFAULT_LIFETIME_SECS);
-    let token = session::start(state, user, stage, lifetime).await?;
-    // audit: identity.sign_in.succeeded (password step; a second factor may still be owed)
-    Ok(Ok(token))
+    session::start(state, user, stage, amr, lifetime).await
 }
 
 fn roles(names: &[String]) -> Vec<Role> {

@@ -23,14 +23,8 @@ pub(crate) struct CodeRefused;
 fn refused_or_internal(err: MfaError) -> Result<CodeRefused, Error> {
     match err {
         MfaError::Internal(err) => Err(err),
-        MfaError::Locked { .. } => {
-            // audit: identity.mfa.locked
-            Ok(CodeRefused)
-        }
-        MfaError::InvalidCode | MfaError::NotEnrolled | MfaError::AlreadyEnrolled => {
-            // audit: identity.mfa.failed
-            Ok(CodeRefused)
-        }
+        MfaError::Locked { .. } => Ok(CodeRefused),
+        MfaError::InvalidCode | MfaError::NotEnrolled | MfaError::AlreadyEnrolled => Ok(CodeRefused),
     }
 }
 
@@ -46,7 +40,6 @@ pub(crate) async fn verify(
     if let Err(err) = accounts::verify_second_factor(state, session.user, code).await {
         return refused_or_internal(err).map(Err);
     }
-    // audit: identity.mfa.succeeded
     let moved = sessions::authenticate(&state.db, session.id, Stage::Mfa, AMR_OTP).await?;
     Ok(if moved { Ok(()) } else { Err(CodeRefused) })
 }
@@ -75,7 +68,6 @@ pub(crate) async fn confirm_enrollment(
         Ok(codes) => codes,
         Err(err) => return refused_or_internal(err).map(Err),
     };
-    // audit: identity.mfa.enrolled
     let moved = sessions::authenticate(&state.db, session.id, Stage::MfaEnroll, AMR_OTP).await?;
     Ok(if moved { Ok(codes) } else { Err(CodeRefused) })
 }

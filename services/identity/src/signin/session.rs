@@ -6,12 +6,16 @@
 //! session id is the `sid` of every token issued through the session and never leaves the
 //! server in a cookie. Cookie attributes are the HTTP layer's (`http::login`).
 
+use tp_audit_log::action::identity as audit;
+use tp_audit_log::{Action, Actor, AuditEvent, Outcome, Subject};
+
+use crate::audit::OptionalTenant as _;
 use chrono::{DateTime, Utc};
 use tp_ids::{SessionId, TenantId, UserId};
 
 use crate::db::{revocation, sessions};
 use crate::domain::secret;
-use crate::domain::session::{AMR_PASSWORD, Stage};
+use crate::domain::session::Stage;
 use crate::error::Error;
 use crate::oauth::publish_revoked_session;
 use crate::state::AppState;
@@ -37,8 +41,7 @@ pub(crate) async fn current(state: &AppState, token: Option<&str>) -> Result<Opt
     let Some(row) = sessions::find_by_token(&state.db, &secret::digest(token)).await? else { return Ok(None) };
     if !row.live {
         if !row.revoked {
-            // audit: identity.session.timed_out
-            end(state, row.id).await?;
+            end(state, row.id, audit::SESSION_EXPIRED, Actor::System("session-timeout")).await?;
         }
         return Ok(None);
     }
@@ -57,14 +60,20 @@ pub(crate) async fn touch(state: &AppState, session: &SignInSession) -> Result<(
 }
 
 /// A new session after a correct password; returns the cookie token (shown once).
-pub(crate) async fn start(state: &AppState, user: UserId, stage: Stage, lifetime_secs: i32) -> Result<String, Error> {
+pub(crate) async fn start(
+    state: &AppState,
+    user: UserId,
+    stage: Stage,
+    amr: &str,
+    lifetime_secs: i32,
+) -> Result<String, Error> {
     let token = secret::generate();
     let session = sessions::NewSession {
         id: SessionId::generate(),
         token_hash: secret::digest(&token),
         user,
         stage,
-        amr: vec![AMR_PASSWORD.to_owned()],
+        amr: vec![amr.to_owned()],
         lifetime_secs,
     };
     sessions::insert(&state.db, session).await?;
@@ -72,10 +81,14 @@ pub(crate) async fn start(state: &AppState, user: UserId, stage: Stage, lifetime
 }
 
 /// Ends the session: revoked in the database with its refresh tokens, and its `sid`
-/// published so that verifiers refuse its access tokens at once.
-pub(crate) async fn end(state: &AppState, session: SessionId) -> Result<(), Error> {
-    sessions::end(&state.db, session).await?;
+/// published so that verifiers refuse its access tokens at once. Ends `session` (database and Redis) and records why: `action` is
+/// `SESSION_ENDED` (sign-out) or `SESSION_EXPIRED` (automatic logoff), done by `actor`.
+pub(crate) async fn end(state: &AppState, session: SessionId, action: Action, actor: Actor) -> Result<(), Error> {
+    let tenant = sessions::end(&state.db, session).await?;
     publish_revoked_session(&state.redis, state.settings.access_token_ttl_secs, session)
         .await
-        .map_err(|e| Error::Unavailable(anyhow::Error::new(e).context("publish revoked session")))
+        .map_err(|e| Error::Unavailable(anyhow::Error::new(e).context("publish revoked session")))?;
+    let event =
+        AuditEvent::new(action, Outcome::Success, actor).tenant_opt(tenant).subject(Subject::new("session", session));
+    crate::audit::emit(&state.db, event).await
 }

@@ -124,8 +124,9 @@ async fn membership_status(admin: &DatabaseConnection, tenant: TenantId, user: U
 /// An `/authorize` request of a public client, as the authorize endpoint would store it.
 async fn authorization_request(admin: &DatabaseConnection) -> Uuid {
     let client = format!("portal-{}", Uuid::new_v4().simple());
-    let insert_client = "insert into identity.oauth_clients (id, name, kind, secret_hash, grant_types, session_id) \
-                         values ($1, 'Portal', 'public', null, '{authorization_code}', $2)";
+    let insert_client = "insert into identity.oauth_clients \
+                         (id, name, kind, secret_hash, grant_types, redirect_uris, session_id) \
+                         values ($1, 'Portal', 'public', null, '{authorization_code}', '{http://127.0.0.1:9/cb}', $2)";
     sql(admin, insert_client, vec![client.clone().into(), Uuid::new_v4().into()]).await;
     let id = Uuid::new_v4();
     let insert = "insert into identity.authorization_requests \
@@ -191,9 +192,15 @@ async fn a_verified_member_signs_in_through_the_practices_idp_and_the_invitation
     let callback = through_idp(&world, &world.idp, &browser, &practice.slug, "alice").await;
     let (status, body) = visit(&browser, &callback).await;
 
-    // Assert
+    // Assert: a clinician must still enrol a second factor: SSO is a first factor here.
     assert_eq!(status, 200, "{body}");
-    assert!(body.contains(&alice.to_string()), "{body}");
+    let stage: String = scalar(
+        &world.admin,
+        "select stage || ':' || array_to_string(amr, ',') from identity.sessions where user_id = $1",
+        vec![alice.into()],
+    )
+    .await;
+    assert_eq!(stage, "mfa_enroll:fed", "{body}");
     assert_eq!(membership_status(&world.admin, practice.tenant, alice).await, "active");
     let verified: bool = scalar(
         &world.admin,
@@ -202,6 +209,33 @@ async fn a_verified_member_signs_in_through_the_practices_idp_and_the_invitation
     )
     .await;
     assert!(verified, "email not marked verified or account not activated");
+}
+
+#[tokio::test]
+async fn a_federated_client_without_a_required_second_factor_gets_an_authorization_code() {
+    // Arrange
+    let world = world().await;
+    let practice = practice(&world, world.idp.issuer()).await;
+    let alice = member(&world.admin, practice.tenant, "alice@clinic.example", "active").await;
+    sql(&world.admin, "update identity.memberships set roles = '{client}' where user_id = $1", vec![alice.into()])
+        .await;
+    let browser = browser();
+
+    // Act
+    let callback = through_idp(&world, &world.idp, &browser, &practice.slug, "alice").await;
+    let response = browser.get(&callback).send().await.unwrap();
+
+    // Assert: straight back to the client app with a code, the session bound to the practice.
+    assert_eq!(response.status(), 303, "{}", response.text().await.unwrap_or_default());
+    let redirect = location(&response);
+    assert!(redirect.starts_with("http://127.0.0.1:9/cb?code="), "{redirect}");
+    let session: String = scalar(
+        &world.admin,
+        "select stage || ':' || coalesce(tenant_id::text, '') from identity.sessions where user_id = $1",
+        vec![alice.into()],
+    )
+    .await;
+    assert_eq!(session, format!("authenticated:{}", practice.tenant));
 }
 
 #[tokio::test]

@@ -37,6 +37,18 @@ async fn an_idle_session_is_signed_out_its_refresh_token_refused_and_its_sid_rev
     assert!(t.is_sid_revoked(session).await, "verifiers must refuse the session's access tokens");
     let sql = "select count(*) from identity.sessions where id = $1 and revoked_at is not null";
     assert_eq!(t.count(sql, vec![(*session.as_uuid()).into()]).await, 1);
+    assert_eq!(
+        session_events(&t, session).await,
+        ["identity.sign_in.succeeded", "identity.token.issued", "identity.session.expired"]
+    );
+}
+
+/// The audit trail of `session` (its subject), oldest first, within its practice.
+async fn session_events(t: &SignInApp, session: SessionId) -> Vec<String> {
+    let sql = "select action from audit.events where subject_kind = 'session' and subject_id = $1 \
+               and tenant_id is not null order by occurred_at, id";
+    let rows = t.sql(sql, vec![session.to_string().into()]).await;
+    rows.iter().map(|r| r.try_get::<String>("", "action").unwrap()).collect()
 }
 
 #[tokio::test]
@@ -109,6 +121,10 @@ async fn end_session_with_a_hint_ends_the_session_and_its_refresh_tokens_and_red
     let sql = "select count(*) from identity.refresh_tokens where session_id = $1 and revoked_at is null";
     assert_eq!(t.count(sql, vec![(*session.as_uuid()).into()]).await, 0);
     assert!(browser.authorize(&[]).await.is_sign_in_page(), "signed out");
+    assert_eq!(
+        session_events(&t, session).await,
+        ["identity.sign_in.succeeded", "identity.token.issued", "identity.session.ended"]
+    );
 }
 
 #[tokio::test]
