@@ -34,11 +34,32 @@ pub(crate) fn sign_in(csrf: &CsrfToken, request: Uuid, error: Option<&str>) -> R
         input("password", "password", "Password", "current-password"),
     );
     let body = format!(
-        "{}{}<p><a href=\"/account/forgot-password\">Forgot your password?</a></p>",
+        "{}{}<p><a href=\"/account/forgot-password\">Forgot your password?</a></p>{}",
         error_line(error),
         form("/oauth2/login", &fields, "Sign in"),
+        practice_sso(request),
     );
     page(status_for(error), "Sign in", &body)
+}
+
+/// "Sign in with your practice's account": a plain GET to `/federation/start` (it only
+/// redirects to the practice's IdP, so it needs no CSRF token), naming the practice by its
+/// short name.
+fn practice_sso(request: Uuid) -> String {
+    let fields = format!(
+        "{}{}",
+        hidden("request", &request.to_string()),
+        input(
+            "text",
+            "tenant",
+            "Your practice's short name (for practices that use their own sign-in)",
+            "organization"
+        ),
+    );
+    format!(
+        "<form method=\"get\" action=\"/federation/start\">{fields}<button type=\"submit\">{}</button></form>",
+        escape("Sign in with your practice's account")
+    )
 }
 
 pub(crate) fn second_factor(csrf: &CsrfToken, request: Uuid, error: Option<&str>) -> Response {

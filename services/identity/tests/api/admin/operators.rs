@@ -94,3 +94,37 @@ async fn the_admin_api_refuses_missing_forged_and_revoked_tokens() {
     assert_eq!(app.call(&token, Method::GET, &path, None).await.0, StatusCode::UNAUTHORIZED);
     assert!(app.audit_actions(tenant).await.contains(&"identity.membership.roles_changed".to_owned()));
 }
+
+#[tokio::test]
+async fn an_api_clients_token_is_bound_to_its_own_practice() {
+    // Arrange: an API client of practice A, and a care-team pair in practice B.
+    let app = admin_app().await;
+    let (a, b) = (app.create_tenant("api-a").await, app.create_tenant("api-b").await);
+    let body = json!({ "name": "sync", "scopes": ["identity:read"] });
+    let (status, client) =
+        app.call(&app.operator, Method::POST, &format!("/v1/tenants/{a}/api-clients"), Some(body)).await;
+    assert_eq!(status, StatusCode::CREATED, "{client}");
+    let creds =
+        (client["client_id"].as_str().unwrap_or_default(), client["client_secret"].as_str().unwrap_or_default());
+    let (status, tokens) = app.oauth.token(&[("grant_type", "client_credentials")], Some(creds)).await;
+    assert_eq!(status, StatusCode::OK, "{tokens}");
+    let token = tokens["access_token"].as_str().unwrap_or_default();
+    let b_admin = app.token_of(&app.member(b, &["practice_admin"]).await).await;
+    let (clinician, client_b) = (app.member(b, &["clinician"]).await, app.member(b, &["client"]).await);
+    let pair = json!({ "clinician_id": clinician.user, "client_id": client_b.user });
+    assert_eq!(
+        app.call(&b_admin, Method::POST, &format!("/v1/tenants/{b}/care-team"), Some(pair)).await.0,
+        StatusCode::NO_CONTENT
+    );
+
+    // Act / Assert: practice B's data is out of reach; even A's admin API is not the client's.
+    let (status, _) = app.call(token, Method::GET, &format!("/v1/tenants/{b}/members"), None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = app.call(token, Method::GET, &format!("/v1/tenants/{a}/members"), None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let check = format!("/internal/v1/care-team/check?clinician_id={}&client_id={}", clinician.user, client_b.user);
+    let (status, answer) = app.call(token, Method::GET, &check, None).await;
+    assert_eq!((status, answer["assigned"].as_bool()), (StatusCode::OK, Some(false)), "answered within A only");
+    let (_, answer) = app.call(&app.token_of(&clinician).await, Method::GET, &check, None).await;
+    assert_eq!(answer["assigned"].as_bool(), Some(true), "the same question within B");
+}

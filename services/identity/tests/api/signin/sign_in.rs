@@ -18,6 +18,11 @@ async fn a_client_signs_in_with_a_password_and_the_code_yields_tokens_for_their_
     // Assert
     assert!(page.is_sign_in_page(), "{}", page.body);
     assert!(page.cookie("tp_csrf").is_some(), "the form's CSRF cookie is set");
+    let sso = format!(
+        "action=\"/federation/start\"><input type=\"hidden\" name=\"request\" value=\"{}\"",
+        page.hidden("request")
+    );
+    assert!(page.body.contains(&sso), "the page offers the practice's own sign-in for this request: {}", page.body);
     let location = signed_in.location.clone().unwrap();
     assert!(location.starts_with(&format!("{REDIRECT}?code=")), "{location}");
     let code = signed_in.code();
