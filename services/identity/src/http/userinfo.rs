@@ -12,12 +12,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{Map, Value};
-use tp_ids::UserId;
+use tp_auth::{Actor, AuthError};
 
 use crate::db::subjects;
-use crate::domain::scope::{EMAIL, OPENID, PROFILE, ScopeSet};
+use crate::domain::scope::{EMAIL, OPENID, PROFILE};
 use crate::error::Error;
-use crate::oauth::access_token::{TokenRejected, verify_access_token};
 use crate::state::AppState;
 
 pub(crate) fn router() -> Router<AppState> {
@@ -39,19 +38,21 @@ async fn userinfo(State(state): State<AppState>, headers: HeaderMap) -> Response
         return challenge(StatusCode::UNAUTHORIZED, "Bearer realm=\"identity\"");
     };
     let invalid = || challenge(StatusCode::UNAUTHORIZED, "Bearer realm=\"identity\", error=\"invalid_token\"");
-    let claims = match verify_access_token(&state, token).await {
-        Ok(claims) => claims,
-        Err(TokenRejected::Invalid) => return invalid(),
-        Err(TokenRejected::Unavailable(err)) => return err.into_response(),
+    // The same verification every service runs (tp_auth): alg allow-list, key by kid,
+    // claims, then the session's revocation in Redis.
+    let principal = match state.verifier.authenticate(token, &mut state.redis.clone()).await {
+        Ok(principal) => principal,
+        Err(err @ AuthError::Unavailable(_)) => return err.into_response(),
+        Err(_) => return invalid(),
     };
-    let scopes = ScopeSet::parse(&claims.scope).unwrap_or_default();
-    if !scopes.contains(OPENID) {
+    if !principal.has_scope(OPENID) {
         return challenge(
             StatusCode::FORBIDDEN,
             "Bearer realm=\"identity\", error=\"insufficient_scope\", scope=\"openid\"",
         );
     }
-    let Ok(user) = UserId::parse(&claims.sub) else {
+    // Client-credentials tokens have no person behind them.
+    let Actor::User(user) = *principal.actor() else {
         return invalid();
     };
     let subject = match subjects::subject(&state.db, user).await {
@@ -60,12 +61,12 @@ async fn userinfo(State(state): State<AppState>, headers: HeaderMap) -> Response
         Err(err) => return Error::from(err).into_response(),
     };
     let mut body = Map::new();
-    body.insert("sub".into(), claims.sub.into());
-    if scopes.contains(EMAIL) {
+    body.insert("sub".into(), user.to_string().into());
+    if principal.has_scope(EMAIL) {
         body.insert("email".into(), subject.email.into());
         body.insert("email_verified".into(), subject.email_verified.into());
     }
-    if let Some(name) = subject.name.filter(|_| scopes.contains(PROFILE)) {
+    if let Some(name) = subject.name.filter(|_| principal.has_scope(PROFILE)) {
         body.insert("name".into(), name.into());
     }
     ([(CACHE_CONTROL, "no-store")], Json(Value::Object(body))).into_response()

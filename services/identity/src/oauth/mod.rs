@@ -2,7 +2,6 @@
 //! authentication, codes, refresh-token rotation, revocation, and API-client registration.
 //! HTTP framing lives in `http::{token, revoke, userinfo}`; signing in `signing`.
 
-pub(crate) mod access_token;
 pub(crate) mod client_auth;
 pub(crate) mod client_credentials;
 pub(crate) mod clients;
@@ -18,5 +17,5 @@ pub(crate) mod tokens;
 pub use clients::{ApiClient, NewApiClient, create_api_client, list_api_clients, revoke_api_client};
 pub use code::{NewCode, issue_code};
 pub use error::{OAuthError, OAuthErrorKind};
-pub use revocation::{is_session_revoked, publish_revoked_session};
+pub use revocation::publish_revoked_session;
 pub use tokens::TokenResponse;

@@ -36,13 +36,6 @@ pub async fn publish_revoked_session(
     redis::cmd("SET").arg(key).arg(1).arg("EX").arg(access_token_ttl_secs + 60).query_async::<()>(&mut redis).await
 }
 
-/// Whether verifiers must refuse tokens of `sid`.
-pub async fn is_session_revoked(redis: &ConnectionManager, sid: &str) -> Result<bool, redis::RedisError> {
-    let key = format!("{}{sid}", tp_auth::REVOKED_SESSION_PREFIX);
-    let mut redis = redis.clone();
-    redis::cmd("EXISTS").arg(key).query_async::<bool>(&mut redis).await
-}
-
 /// Publishes every session of `sessions` as revoked (suspension, offboarding, role changes,
 /// removal from a practice). Redis unreachable is `Unavailable`: the caller's change is
 /// already committed, and tokens still die at their expiry, but the operator must know.
