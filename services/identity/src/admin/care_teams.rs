@@ -11,32 +11,35 @@ use crate::domain::admin::{AdminAction, Caller, authorize};
 use crate::error::Error;
 use crate::state::AppState;
 
-pub async fn assign(
-    state: &AppState,
-    caller: &Caller,
-    tenant: TenantId,
-    clinician: UserId,
-    client: UserId,
-) -> Result<(), Error> {
-    authorize(caller, Some(tenant), AdminAction::ManageCareTeams)?;
-    let tx = TenantTx::begin(&state.db, tenant).await?;
-    care_teams::assign(&tx, clinician, client).await?;
-    audit(&*tx, caller, audit_action::CARE_TEAM_ASSIGNED, tenant, assignment(clinician, client)).await?;
-    tx.commit().await?;
-    Ok(())
+/// Adding or ending an assignment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Assign,
+    Unassign,
 }
 
-pub async fn unassign(
+/// Assigns `clinician` to `client` (both active members with those roles) or ends the
+/// assignment (`NotFound` when there was none), with its audit event, in one transaction.
+pub async fn change(
     state: &AppState,
     caller: &Caller,
     tenant: TenantId,
-    clinician: UserId,
-    client: UserId,
+    change: Change,
+    (clinician, client): (UserId, UserId),
 ) -> Result<(), Error> {
     authorize(caller, Some(tenant), AdminAction::ManageCareTeams)?;
     let tx = TenantTx::begin(&state.db, tenant).await?;
-    care_teams::unassign(&tx, clinician, client).await?;
-    audit(&*tx, caller, audit_action::CARE_TEAM_UNASSIGNED, tenant, assignment(clinician, client)).await?;
+    let action = match change {
+        Change::Assign => {
+            care_teams::assign(&tx, clinician, client).await?;
+            audit_action::CARE_TEAM_ASSIGNED
+        }
+        Change::Unassign => {
+            care_teams::unassign(&tx, clinician, client).await?;
+            audit_action::CARE_TEAM_UNASSIGNED
+        }
+    };
+    audit(&*tx, caller, action, tenant, assignment(clinician, client)).await?;
     tx.commit().await?;
     Ok(())
 }

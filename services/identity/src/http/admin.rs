@@ -8,7 +8,8 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use tp_ids::{TenantId, UserId};
 
-use crate::admin::{care_teams, members, tenants};
+use crate::admin::care_teams::{self, Change};
+use crate::admin::{members, tenants};
 use crate::db::memberships::Member;
 use crate::db::tenants::Tenant;
 use crate::domain::tenant::SessionPolicy;
@@ -243,7 +244,8 @@ async fn assign(
     Path(tenant): Path<String>,
     Json(body): Json<Assignment>,
 ) -> Result<StatusCode, Error> {
-    care_teams::assign(&state, &caller, tenant_id(&tenant)?, body.clinician_id, body.client_id).await?;
+    care_teams::change(&state, &caller, tenant_id(&tenant)?, Change::Assign, (body.clinician_id, body.client_id))
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -253,6 +255,7 @@ async fn unassign(
     Path(tenant): Path<String>,
     Json(body): Json<Assignment>,
 ) -> Result<StatusCode, Error> {
-    care_teams::unassign(&state, &caller, tenant_id(&tenant)?, body.clinician_id, body.client_id).await?;
+    care_teams::change(&state, &caller, tenant_id(&tenant)?, Change::Unassign, (body.clinician_id, body.client_id))
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
