@@ -4,7 +4,7 @@
 # running), it builds every binary, starts PostgreSQL, Redis and OpenBao, migrates every
 # schema, starts every service and waits until each one's /readyz answers, seeds the demo
 # practices through identity (invitations accepted from the local mail sink), walks the
-# operator's telehealthctl journey (e2e/ctl_operator.sh), then stops it all and deletes the
+# operator's telehealthctl journey (e2e/journeys/ctl_operator.sh), then stops it all and deletes the
 # throwaway dir. Prints `N passed, N failed` last.
 #
 # Later issues add browser and GraphQL journeys beside this file.
@@ -15,7 +15,7 @@ export TP_DEV_DIR=$repo/.dev/e2e TP_PORT_BASE=54350 TP_SERVICE_PORT_BASE=18080
 cleanup() { "$repo/infra/dev/deps" down --profile run --purge >/dev/null 2>&1 || true; }
 trap cleanup EXIT
 
-if "$repo/infra/dev/run-all" --check "$repo/e2e/ctl_operator.sh"; then
+if "$repo/infra/dev/run-all" --check "$repo/e2e/journeys/ctl_operator.sh"; then
     cleanup
     echo "1 passed, 0 failed"
 else

@@ -5,7 +5,7 @@
 # `infra/dev/run-all --check`, which sets TP_IDENTITY_URL and TP_MAILDIR.
 set -uo pipefail
 
-repo=$(cd "$(dirname "$0")/.." && pwd)
+repo=$(cd "$(dirname "$0")/../.." && pwd)
 passed=0 failed=0
 check() { # check <description> <command...>: the command must succeed
     local what=$1
