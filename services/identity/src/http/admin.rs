@@ -14,6 +14,7 @@ use crate::db::memberships::Member;
 use crate::db::tenants::Tenant;
 use crate::domain::tenant::SessionPolicy;
 use crate::error::Error;
+use crate::http::body::Body;
 use crate::http::caller::AdminCaller;
 use crate::state::AppState;
 
@@ -84,7 +85,7 @@ struct NewTenant {
 async fn create_tenant(
     State(state): State<AppState>,
     AdminCaller(caller): AdminCaller,
-    Json(body): Json<NewTenant>,
+    Body(body): Body<NewTenant>,
 ) -> Result<(StatusCode, Json<TenantView>), Error> {
     let tenant = tenants::create(&state, &caller, &body.slug, &body.name).await?;
     Ok((StatusCode::CREATED, Json(tenant.into())))
@@ -131,7 +132,7 @@ async fn offboard_tenant(
     State(state): State<AppState>,
     AdminCaller(caller): AdminCaller,
     Path(tenant): Path<String>,
-    Json(body): Json<Offboard>,
+    Body(body): Body<Offboard>,
 ) -> Result<Json<TenantView>, Error> {
     Ok(Json(tenants::offboard(&state, &caller, tenant_id(&tenant)?, &body.confirm).await?.into()))
 }
@@ -140,7 +141,7 @@ async fn set_policy(
     State(state): State<AppState>,
     AdminCaller(caller): AdminCaller,
     Path(tenant): Path<String>,
-    Json(body): Json<PolicyView>,
+    Body(body): Body<PolicyView>,
 ) -> Result<Json<TenantView>, Error> {
     let policy = SessionPolicy::parse(&body.mfa_required_roles, body.idle_timeout_secs, body.absolute_timeout_secs)?;
     Ok(Json(tenants::set_policy(&state, &caller, tenant_id(&tenant)?, policy).await?.into()))
@@ -183,7 +184,7 @@ async fn invite(
     State(state): State<AppState>,
     AdminCaller(caller): AdminCaller,
     Path(tenant): Path<String>,
-    Json(body): Json<Invite>,
+    Body(body): Body<Invite>,
 ) -> Result<(StatusCode, Json<serde_json::Value>), Error> {
     let outcome = members::invite(&state, &caller, tenant_id(&tenant)?, &body.email, &body.roles).await?;
     let body = serde_json::json!({ "user_id": outcome.user, "status": "invited", "new_account": outcome.new_account });
@@ -199,7 +200,7 @@ async fn set_roles(
     State(state): State<AppState>,
     AdminCaller(caller): AdminCaller,
     Path((tenant, user)): Path<(String, String)>,
-    Json(body): Json<Roles>,
+    Body(body): Body<Roles>,
 ) -> Result<Json<MemberView>, Error> {
     let member = members::set_roles(&state, &caller, tenant_id(&tenant)?, user_id(&user)?, &body.roles).await?;
     Ok(Json(member.into()))
@@ -242,7 +243,7 @@ async fn assign(
     State(state): State<AppState>,
     AdminCaller(caller): AdminCaller,
     Path(tenant): Path<String>,
-    Json(body): Json<Assignment>,
+    Body(body): Body<Assignment>,
 ) -> Result<StatusCode, Error> {
     care_teams::change(&state, &caller, tenant_id(&tenant)?, Change::Assign, (body.clinician_id, body.client_id))
         .await?;
@@ -253,7 +254,7 @@ async fn unassign(
     State(state): State<AppState>,
     AdminCaller(caller): AdminCaller,
     Path(tenant): Path<String>,
-    Json(body): Json<Assignment>,
+    Body(body): Body<Assignment>,
 ) -> Result<StatusCode, Error> {
     care_teams::change(&state, &caller, tenant_id(&tenant)?, Change::Unassign, (body.clinician_id, body.client_id))
         .await?;

@@ -11,6 +11,7 @@ use tp_ids::ClientId;
 use crate::admin::api_clients;
 use crate::error::Error;
 use crate::http::admin::tenant_id;
+use crate::http::body::Body;
 use crate::http::caller::AdminCaller;
 use crate::state::AppState;
 
@@ -38,7 +39,7 @@ async fn create(
     State(state): State<AppState>,
     AdminCaller(caller): AdminCaller,
     Path(tenant): Path<String>,
-    Json(body): Json<NewClient>,
+    Body(body): Body<NewClient>,
 ) -> Result<(StatusCode, Json<Created>), Error> {
     let created = api_clients::create(&state, &caller, tenant_id(&tenant)?, &body.name, &body.scopes).await?;
     let client_secret = created.secret.expose_secret().to_owned();

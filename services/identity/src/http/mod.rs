@@ -5,6 +5,7 @@ mod account;
 mod admin;
 mod api_clients;
 mod authorize;
+mod body;
 mod caller;
 pub(crate) mod csrf;
 mod discovery;

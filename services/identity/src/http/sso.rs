@@ -9,6 +9,7 @@ use crate::admin::sso;
 use crate::error::Error;
 use crate::federation::{SsoConfig, SsoView};
 use crate::http::admin::tenant_id;
+use crate::http::body::Body;
 use crate::http::caller::AdminCaller;
 use crate::state::AppState;
 
@@ -20,7 +21,7 @@ async fn configure(
     State(state): State<AppState>,
     AdminCaller(caller): AdminCaller,
     Path(tenant): Path<String>,
-    Json(body): Json<SsoConfig>,
+    Body(body): Body<SsoConfig>,
 ) -> Result<Json<SsoView>, Error> {
     Ok(Json(sso::configure(&state, &caller, tenant_id(&tenant)?, body).await?))
 }
