@@ -31,6 +31,11 @@ pub struct VerifierConfig {
     /// a service into a request amplifier against identity.
     #[serde(default = "defaults::min_refetch_interval_secs")]
     pub min_refetch_interval_secs: u64,
+    /// How many verified tokens to remember, so the next request with the same token skips
+    /// the signature check; 0 disables the cache. Roughly 1 KiB per entry; size it to the
+    /// sessions active within a token lifetime on one instance.
+    #[serde(default = "defaults::token_cache_capacity")]
+    pub token_cache_capacity: usize,
 }
 
 mod defaults {
@@ -46,6 +51,9 @@ mod defaults {
     pub const fn min_refetch_interval_secs() -> u64 {
         10
     }
+    pub const fn token_cache_capacity() -> usize {
+        10_000
+    }
 }
 
 impl VerifierConfig {
@@ -59,6 +67,7 @@ impl VerifierConfig {
             http_timeout_secs: defaults::http_timeout_secs(),
             refresh_interval_secs: defaults::refresh_interval_secs(),
             min_refetch_interval_secs: defaults::min_refetch_interval_secs(),
+            token_cache_capacity: defaults::token_cache_capacity(),
         }
     }
 

@@ -7,6 +7,8 @@
 //! its result) and rate-limited (at most one per `min_refetch_interval`), so a flood of
 //! tokens with made-up `kid`s costs identity one request per interval.
 //!
+//! A successful refresh replaces the key set: a `kid` it no longer lists is refused from
+//! then on, including by the request whose lookup triggered the refresh.
 //! A failed refresh keeps the previous keys: an identity outage must not log everybody out
 //! while their tokens are still valid. It does not bound how long such stale keys are used;
 //! identity's refresh interval and token lifetime do.
@@ -70,7 +72,13 @@ impl KeyCache {
             if let Ok(mut last) = self.fetching.try_lock() {
                 let _ = self.fetch_locked(&mut last, &seen).await;
             }
-            return Ok(self.snapshot().get(kid).unwrap_or(key));
+            // A newer key set is authoritative: a kid it lacks was withdrawn. Only while no
+            // refresh has succeeded (identity down, or one in flight) do the old keys stand.
+            let current = self.snapshot();
+            if Arc::ptr_eq(&current, &seen) {
+                return Ok(key);
+            }
+            return current.get(kid).ok_or(AuthError::invalid(InvalidToken::UnknownKey));
         }
         let mut last = self.fetching.lock().await;
         let outcome = self.fetch_locked(&mut last, &seen).await;

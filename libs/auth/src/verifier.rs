@@ -5,6 +5,18 @@
 //! [`check_revocation`] asks Redis whether the session was revoked. [`Verifier::authenticate`]
 //! runs both; request handlers go through the axum extractor, which calls it.
 //!
+//! Every request of a session carries the same access token, so `verify` remembers tokens it
+//! verified ([`TokenCache`], keyed by their SHA-256, `token_cache_capacity` entries). A hit
+//! skips parsing, the signature and the claims checks, and still refuses the token:
+//! - once `exp` (with the same leeway) has passed: the cached expiry is checked on every hit;
+//! - once the key it was verified with is no longer published under its `kid`: a hit asks
+//!   the key cache for that `kid` and compares the public point. That lookup is also what
+//!   refreshes the JWKS when it is older than the refresh interval, so a withdrawn key stops
+//!   being accepted within that interval, exactly as for a token seen for the first time.
+//!   Rejected: clearing the cache when the key set changes, because a service serving only
+//!   hits would then never look at the key set, hence never refresh it.
+//!
+//! Revocation is never cached: `authenticate` asks Redis on every call, hit or not.
 //! Revocation fails closed: if Redis cannot answer, the token is refused as "unavailable",
 //! never accepted, because a revoked session must not come back during a Redis outage.
 
@@ -18,6 +30,7 @@ use crate::error::{AuthError, InvalidToken, Unavailable};
 use crate::jws::UnverifiedToken;
 use crate::key_cache::KeyCache;
 use crate::principal::Principal;
+use crate::token_cache::{Entry, TokenCache, TokenDigest};
 
 /// Verifies access tokens against identity's JWKS. Cheap to clone (one `Arc`).
 #[derive(Clone)]
@@ -30,6 +43,7 @@ struct Inner {
     audience: String,
     leeway_secs: i64,
     keys: KeyCache,
+    verified: TokenCache,
 }
 
 impl std::fmt::Debug for Verifier {
@@ -50,17 +64,61 @@ impl Verifier {
             .build()?;
         let keys = KeyCache::new(config.jwks_url(), client, config.refresh_interval(), config.min_refetch_interval());
         let leeway_secs = i64::try_from(config.leeway_secs).unwrap_or(i64::MAX);
-        let inner = Inner { issuer: config.issuer.clone(), audience: config.audience.clone(), leeway_secs, keys };
+        let verified = TokenCache::new(config.token_cache_capacity);
+        let inner =
+            Inner { issuer: config.issuer.clone(), audience: config.audience.clone(), leeway_secs, keys, verified };
         Ok(Self { inner: Arc::new(inner) })
     }
 
     /// Signature and claims; no revocation check (see [`Verifier::authenticate`]).
     pub async fn verify(&self, token: &str) -> Result<Principal, AuthError> {
+        let digest = self.inner.verified.digest(token);
+        if let Some(digest) = &digest
+            && let Some(entry) = self.inner.verified.get(digest)
+            && let Some(outcome) = self.accept_cached(digest, &entry).await
+        {
+            return outcome;
+        }
         let token = UnverifiedToken::parse(token)?;
         let key = self.inner.keys.key(&token.kid).await?;
+        let kid = token.kid.clone();
         let claims = token.verify(&key)?;
-        self.check_claims(&claims, chrono::Utc::now().timestamp())?;
-        Principal::from_claims(claims)
+        let now = chrono::Utc::now().timestamp();
+        self.check_claims(&claims, now)?;
+        let exp = claims.exp;
+        let principal = Principal::from_claims(claims)?;
+        if let Some(digest) = digest {
+            let entry = Entry { principal: principal.clone(), exp, kid, key };
+            self.inner.verified.insert(digest, entry, now.saturating_sub(self.inner.leeway_secs));
+        }
+        Ok(principal)
+    }
+
+    /// The outcome for a cached token, or `None` to verify it afresh (its `kid` now names
+    /// another key: the signature decides). A refused entry is dropped from the cache.
+    async fn accept_cached(&self, digest: &TokenDigest, entry: &Entry) -> Option<Result<Principal, AuthError>> {
+        let now = chrono::Utc::now().timestamp();
+        if entry.exp <= now.saturating_sub(self.inner.leeway_secs) {
+            self.inner.verified.remove(digest);
+            return Some(Err(AuthError::Expired));
+        }
+        match self.inner.keys.key(&entry.kid).await {
+            Ok(key) if key == entry.key => Some(Ok(entry.principal.clone())),
+            Ok(_) => {
+                self.inner.verified.remove(digest);
+                None
+            }
+            Err(err) => {
+                self.inner.verified.remove(digest);
+                Some(Err(err))
+            }
+        }
+    }
+
+    /// How many verified tokens are cached (a gauge for operators; bounded by
+    /// `token_cache_capacity`).
+    pub fn cached_tokens(&self) -> usize {
+        self.inner.verified.len()
     }
 
     /// [`Verifier::verify`], then [`check_revocation`]: what a request handler needs.

@@ -78,6 +78,13 @@ impl TestIssuer {
         self.keys.push((kid.to_owned(), key));
     }
 
+    /// Stops publishing `kid` and forgets its private key (what identity does when it
+    /// withdraws a key).
+    pub fn remove_key(&mut self, kid: &str) {
+        self.published.jwks.lock().unwrap().keys.retain(|jwk| jwk.kid.as_deref() != Some(kid));
+        self.keys.retain(|(k, _)| k != kid);
+    }
+
     pub fn fetches(&self) -> usize {
         self.published.fetches.load(Ordering::SeqCst)
     }

@@ -3,6 +3,7 @@
 
 #![expect(clippy::unwrap_used, clippy::expect_used, reason = "test helpers fail the test loudly")]
 
+mod cache;
 mod extractor;
 mod issuer;
 mod revocation;

@@ -44,6 +44,24 @@ async fn a_token_of_a_revoked_session_is_refused_and_other_sessions_are_not() {
 }
 
 #[tokio::test]
+async fn a_revoked_session_is_refused_even_when_its_token_is_cached() {
+    // Arrange: the token was accepted once, so `verify` now answers from its cache.
+    let issuer = TestIssuer::start().await;
+    let verifier = issuer.verifier();
+    let mut redis = redis().await;
+    let claims = issuer.claims();
+    let token = issuer.sign(&claims);
+    verifier.authenticate(&token, &mut redis).await.unwrap();
+    assert_eq!(verifier.cached_tokens(), 1);
+    // Act: identity revokes the session.
+    let key = format!("{REVOKED_SESSION_PREFIX}{}", claims.sid);
+    let _: () = redis::cmd("SET").arg(&key).arg(1).arg("EX").arg(60).query_async(&mut redis).await.unwrap();
+    let result = verifier.authenticate(&token, &mut redis).await;
+    // Assert
+    assert!(matches!(result, Err(AuthError::Revoked)), "{result:?}");
+}
+
+#[tokio::test]
 async fn an_unreachable_redis_refuses_the_token_as_unavailable() {
     let issuer = TestIssuer::start().await;
     let mut redis = unreachable_redis();
