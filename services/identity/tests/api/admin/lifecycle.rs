@@ -104,3 +104,32 @@ async fn offboarding_needs_the_slug_typed_back_and_makes_the_tenants_data_undecr
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(app.audit_actions(tenant).await.contains(&"identity.tenant.offboarded".to_owned()));
 }
+
+#[tokio::test]
+async fn malformed_bodies_get_the_apis_own_400_without_echoing_the_input() {
+    // Arrange
+    let app = admin_app().await;
+    let url = format!("{}/v1/tenants", app.oauth.app.address);
+    let cases = [("application/json", "{not json"), ("text/plain", "{}"), ("application/json", "{\"slug\": 42}")];
+
+    for (content_type, body) in cases {
+        // Act
+        let response = app
+            .oauth
+            .app
+            .client
+            .post(&url)
+            .bearer_auth(&app.operator)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+
+        // Assert
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{content_type} {body}");
+        let answer: Value = response.json().await.unwrap();
+        assert_eq!(answer["error"]["code"], "IDENTITY_INVALID_INPUT", "{answer}");
+        assert!(!answer.to_string().contains("42"), "the input is echoed: {answer}");
+    }
+}
