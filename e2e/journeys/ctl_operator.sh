@@ -33,10 +33,10 @@ check "operators may not invite clients" exit_code 1 ctl user invite --tenant "$
 client_json=$(ctl api-client create --tenant "$slug" --name ci --scope scheduling:read --json)
 client_id=$(field "['client_id']" <<<"$client_json")
 client_secret=$(field "['client_secret']" <<<"$client_json")
-check "the API client gets a token" test "$(token_status "$client_id" "$client_secret")" = 200
+check "an operator's API client gets no token before a practice admin approves it" \
+    test "$(token_status "$client_id" "$client_secret")" = 401
 
 check "tenant suspend" ctl tenant suspend "$slug"
-check "a suspended practice's client gets no token" test "$(token_status "$client_id" "$client_secret")" != 200
 check "offboarding refuses a wrong confirmation (exit 2)" exit_code 2 ctl tenant offboard "$slug" --confirm nope
 check "tenant offboard with the slug typed back" ctl tenant offboard "$slug" --confirm "$slug"
 check "the offboarded tenant is listed as offboarded" bash -c "$(declare -f ctl); TP_IDENTITY_URL=$TP_IDENTITY_URL repo=$repo; ctl tenant list | grep '$slug' | grep -q offboarded"

@@ -77,6 +77,7 @@ pub mod identity {
     pub const TENANT_POLICY_CHANGED: Action = Action::new("identity.tenant.policy_changed");
     pub const API_CLIENT_CREATED: Action = Action::new("identity.api_client.created");
     pub const API_CLIENT_REVOKED: Action = Action::new("identity.api_client.revoked");
+    pub const API_CLIENT_APPROVED: Action = Action::new("identity.api_client.approved");
     pub const SSO_CONFIGURED: Action = Action::new("identity.sso.configured");
     pub const SSO_REMOVED: Action = Action::new("identity.sso.removed");
     /// A browser was sent to the practice's IdP (the person is not known yet).
@@ -122,6 +123,7 @@ pub mod identity {
         TENANT_POLICY_CHANGED,
         API_CLIENT_CREATED,
         API_CLIENT_REVOKED,
+        API_CLIENT_APPROVED,
         SSO_CONFIGURED,
         SSO_REMOVED,
         SSO_SIGN_IN_STARTED,

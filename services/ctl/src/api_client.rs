@@ -25,6 +25,10 @@ pub async fn create(
         println!("client_secret {}", field(&created, "client_secret"));
         println!("scopes        {}", created.get("scopes").map(Value::to_string).unwrap_or_default());
         println!("The secret is shown only now; store it in your secret manager.");
+        if created.get("approved").and_then(Value::as_bool) == Some(false) {
+            println!("The client obtains tokens once a practice admin approves it:");
+            println!("  POST /v1/tenants/{id}/api-clients/{}/approve", field(&created, "client_id"));
+        }
     }
     Ok(())
 }

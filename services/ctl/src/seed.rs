@@ -1,11 +1,11 @@
 //! `telehealthctl seed`: the demo data of `just run`, created idempotently through the same
 //! APIs a real operator uses.
 //!
-//! For each demo practice: the tenant (and so its encryption key), a practice admin who is
+//! For each demo practice: the tenant (and so its encryption key) and a practice admin who is
 //! invited by email and accepts the invitation with a generated password (the invitation is
-//! read from the local mail sink, exactly as a person would click it), and a developer API
-//! client. What was generated is kept in a mode-600 credentials file so later runs print the
-//! same sign-ins. Clinicians and clients are invited by the practice admin, not by operators.
+//! read from the local mail sink, exactly as a person would click it). What was generated is
+//! kept in a mode-600 credentials file so later runs print the same sign-ins. Clinicians,
+//! clients and API clients are the practice admin's to add, not an operator's.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -37,8 +37,6 @@ struct SeededPractice {
     tenant: String,
     admin_email: String,
     admin_password: String,
-    api_client_id: String,
-    api_client_secret: String,
 }
 
 pub struct SeedOptions {
@@ -65,7 +63,6 @@ pub async fn run(options: SeedOptions, json: bool) -> Result<(), CtlError> {
         for p in &saved.practices {
             println!("seed: {} ({}) tenant {}", p.name, p.slug, p.tenant);
             println!("        practice admin  {}  password {}", p.admin_email, p.admin_password);
-            println!("        API client      {}  secret {}", p.api_client_id, p.api_client_secret);
         }
     }
     Ok(())
@@ -86,17 +83,12 @@ async fn seed_practice(
         mailbox::wait_for_link(maildir, admin_email, "/account/accept-invite", invited_at, Duration::from_secs(15))?;
     let password = generate_password();
     client.accept_invite(&link, &password).await?;
-    let body = json!({ "name": "Demo integration", "scopes": ["identity:read", "scheduling:read", "records:read"] });
-    let created: Value = client.call(Method::POST, &format!("/v1/tenants/{tenant}/api-clients"), Some(body)).await?;
-    let field = |key: &str| created.get(key).and_then(Value::as_str).unwrap_or_default().to_owned();
     Ok(SeededPractice {
         slug: slug.to_owned(),
         name: name.to_owned(),
         tenant,
         admin_email: admin_email.to_owned(),
         admin_password: password,
-        api_client_id: field("client_id"),
-        api_client_secret: field("client_secret"),
     })
 }
 

@@ -1,6 +1,10 @@
 //! A practice's developer clients (client credentials bound to the practice), registered by
 //! its admins or by an operator. The secret is returned once; only its digest is stored.
+//! A client an operator registers obtains no token until a practice admin approves it, so an
+//! operator never holds a working credential into a practice's data.
 
+use tp_audit_log::{Subject, action::identity as audit_action};
+use tp_db::TenantTx;
 use tp_ids::{ClientId, TenantId};
 
 use crate::db::tenants;
@@ -26,7 +30,21 @@ pub async fn create(
     if known.is_none_or(|t| t.status == TenantStatus::Offboarded) {
         return Err(Error::NotFound);
     }
-    clients::create_api_client(&state.db, tenant, name, &scopes, &(&caller.actor).into()).await
+    // Operators provision; a practice admin's approval lets the client in (ADR 0004).
+    clients::create_api_client(&state.db, tenant, name, &scopes, &(&caller.actor).into(), !caller.operator).await
+}
+
+/// A practice admin lets an operator-created client obtain tokens.
+pub async fn approve(state: &AppState, caller: &Caller, tenant: TenantId, client: &ClientId) -> Result<(), Error> {
+    authorize(caller, Some(tenant), AdminAction::ApproveApiClient)?;
+    let tx = TenantTx::begin(&state.db, tenant).await?;
+    if !crate::db::clients::approve_for_tenant(&*tx, tenant, client).await? {
+        return Err(Error::NotFound);
+    }
+    crate::admin::audit(&*tx, caller, audit_action::API_CLIENT_APPROVED, tenant, Subject::new("client", client))
+        .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 pub async fn list(state: &AppState, caller: &Caller, tenant: TenantId) -> Result<Vec<ApiClient>, Error> {

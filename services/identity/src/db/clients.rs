@@ -26,8 +26,11 @@ pub(crate) struct ClientRow {
     pub platform_operator: bool,
     pub session_id: SessionId,
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// Revoked, or its tenant is no longer active: it may not obtain tokens.
+    /// Revoked, its tenant no longer active, or (an API client an operator created) not
+    /// approved by a practice admin yet: it may not obtain tokens.
     pub disabled: bool,
+    /// A practice admin created or approved it (always true for clients without a tenant).
+    pub approved: bool,
 }
 
 /// A client to insert or upsert.
@@ -41,11 +44,15 @@ pub(crate) struct NewClient<'a> {
     pub grant_types: Vec<String>,
     pub scopes: Vec<String>,
     pub platform_operator: bool,
+    /// Usable at once (created by a practice admin, or configured); else pending approval.
+    pub approved: bool,
 }
 
 const COLUMNS: &str = "c.id, c.tenant_id, c.name, c.secret_hash, c.redirect_uris, c.grant_types, c.scopes, \
      c.platform_operator, c.session_id, c.created_at, \
-     (c.revoked_at is not null or coalesce(t.status <> 'active', false)) as disabled";
+     (c.revoked_at is not null or coalesce(t.status <> 'active', false) \
+      or (c.tenant_id is not null and c.approved_at is null)) as disabled, \
+     (c.tenant_id is null or c.approved_at is not null) as approved";
 
 fn client_row(row: &QueryResult) -> Result<ClientRow, DbErr> {
     let id: String = row.try_get("", "id")?;
@@ -61,6 +68,7 @@ fn client_row(row: &QueryResult) -> Result<ClientRow, DbErr> {
         session_id: SessionId::from_uuid(row.try_get("", "session_id")?),
         created_at: row.try_get("", "created_at")?,
         disabled: row.try_get("", "disabled")?,
+        approved: row.try_get("", "approved")?,
     })
 }
 
@@ -85,12 +93,13 @@ fn insert_values(client: NewClient<'_>) -> Vec<Value> {
         client.scopes.into(),
         client.platform_operator.into(),
         Uuid::from(SessionId::generate()).into(),
+        client.approved.into(),
     ]
 }
 
 const INSERT: &str = "insert into identity.oauth_clients (id, tenant_id, name, kind, secret_hash, redirect_uris, \
-     post_logout_redirect_uris, grant_types, scopes, platform_operator, session_id) \
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+     post_logout_redirect_uris, grant_types, scopes, platform_operator, session_id, approved_at) \
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, case when $12 then now() end)";
 
 /// Inserts a new client (an API client: its id is freshly generated, so no conflict).
 pub(crate) async fn insert(db: &impl ConnectionTrait, client: NewClient<'_>) -> Result<(), DbErr> {
@@ -105,7 +114,8 @@ pub(crate) async fn upsert(db: &impl ConnectionTrait, client: NewClient<'_>) -> 
         "{INSERT} on conflict (id) do update set tenant_id = excluded.tenant_id, name = excluded.name, \
          kind = excluded.kind, secret_hash = excluded.secret_hash, redirect_uris = excluded.redirect_uris, \
          post_logout_redirect_uris = excluded.post_logout_redirect_uris, grant_types = excluded.grant_types, \
-         scopes = excluded.scopes, platform_operator = excluded.platform_operator"
+         scopes = excluded.scopes, platform_operator = excluded.platform_operator, \
+         approved_at = coalesce(identity.oauth_clients.approved_at, excluded.approved_at)"
     );
     db.execute_raw(stmt(&sql, insert_values(client))).await.map(|_| ())
 }
@@ -136,6 +146,19 @@ pub(crate) async fn revoke_for_tenant(
                where id = $1 and tenant_id = $2 returning session_id";
     let row = db.query_one_raw(stmt(sql, [id.as_str().into(), Uuid::from(tenant).into()])).await?;
     row.map(|row| row.try_get::<Uuid>("", "session_id").map(SessionId::from_uuid)).transpose()
+}
+
+/// Approves the tenant's pending client; `false` when the tenant has no such client that
+/// is live (unknown, another tenant's, or revoked). Approving twice keeps the first time.
+pub(crate) async fn approve_for_tenant(
+    db: &impl ConnectionTrait,
+    tenant: TenantId,
+    id: &ClientId,
+) -> Result<bool, DbErr> {
+    let sql = "update identity.oauth_clients set approved_at = coalesce(approved_at, now()) \
+               where id = $1 and tenant_id = $2 and revoked_at is null";
+    let done = db.execute_raw(stmt(sql, [id.as_str().into(), Uuid::from(tenant).into()])).await?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// The client's registered post-logout redirect URIs (end-session); empty for an unknown

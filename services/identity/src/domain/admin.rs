@@ -2,7 +2,8 @@
 //!
 //! Platform operators administer tenants but never read PHI: who is a client of a practice
 //! *is* PHI, so operators may create and suspend tenants, invite a practice's first admins and
-//! register its API clients, but never list its members or care teams. Practice admins manage
+//! register its API clients (which work only once a practice admin approves them), but never
+//! list its members or care teams, approve clients, or connect an IdP that decides who signs in. Practice admins manage
 //! their own tenant only. Everyone else is refused. Tested as a matrix below.
 
 use tp_auth::Role;
@@ -34,6 +35,10 @@ pub enum AdminAction {
     ManageMembers,
     ManageCareTeams,
     ManageApiClients,
+    /// Let an operator-registered API client obtain tokens.
+    ApproveApiClient,
+    /// Connect the practice's own IdP: who can sign in to the practice, so practice admins only.
+    ConfigureSso,
 }
 
 /// `Ok` when `caller` may perform `action` on `tenant`. Another tenant's admin gets
@@ -45,9 +50,11 @@ pub fn authorize(caller: &Caller, tenant: Option<TenantId>, action: AdminAction)
             | AdminAction::ConfigureTenant
             | AdminAction::ManageApiClients
             | AdminAction::Invite { admins_only: true } => Ok(()),
-            AdminAction::Invite { admins_only: false } | AdminAction::ManageMembers | AdminAction::ManageCareTeams => {
-                Err(Error::Forbidden)
-            }
+            AdminAction::Invite { admins_only: false }
+            | AdminAction::ManageMembers
+            | AdminAction::ManageCareTeams
+            | AdminAction::ApproveApiClient
+            | AdminAction::ConfigureSso => Err(Error::Forbidden),
         };
     }
     if action == AdminAction::ManageTenants {
@@ -84,14 +91,16 @@ mod tests {
             AdminAction::ManageMembers,
             AdminAction::ManageCareTeams,
             AdminAction::ManageApiClients,
+            AdminAction::ApproveApiClient,
+            AdminAction::ConfigureSso,
         ];
         // (caller, target tenant, expected per action in the order above: 'y' ok, 'f' forbidden, 'n' not found)
         let table: [(&str, &Caller, TenantId, &str); 5] = [
-            ("operator", &operator, a, "yyyfffy"),
-            ("admin of a on a", &admin_a, a, "fyyyyyy"),
-            ("admin of a on b", &admin_a, b, "fnnnnnn"),
-            ("clinician of a", &clinician_a, a, "fffffff"),
-            ("api client of a", &api_client_a, a, "fffffff"),
+            ("operator", &operator, a, "yyyfffyff"),
+            ("admin of a on a", &admin_a, a, "fyyyyyyyy"),
+            ("admin of a on b", &admin_a, b, "fnnnnnnnn"),
+            ("clinician of a", &clinician_a, a, "fffffffff"),
+            ("api client of a", &api_client_a, a, "fffffffff"),
         ];
         for (name, who, target, expected) in table {
             let expected: Vec<char> = expected.chars().collect();

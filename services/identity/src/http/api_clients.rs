@@ -2,7 +2,7 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{delete, get};
+use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
@@ -19,6 +19,7 @@ pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route("/v1/tenants/{tenant}/api-clients", get(list).post(create))
         .route("/v1/tenants/{tenant}/api-clients/{client}", delete(revoke))
+        .route("/v1/tenants/{tenant}/api-clients/{client}/approve", post(approve))
 }
 
 #[derive(Deserialize)]
@@ -33,6 +34,8 @@ struct Created {
     client_secret: String,
     name: String,
     scopes: Vec<String>,
+    /// `false` when an operator registered it: a practice admin must approve it first.
+    approved: bool,
 }
 
 async fn create(
@@ -43,8 +46,13 @@ async fn create(
 ) -> Result<(StatusCode, Json<Created>), Error> {
     let created = api_clients::create(&state, &caller, tenant_id(&tenant)?, &body.name, &body.scopes).await?;
     let client_secret = created.secret.expose_secret().to_owned();
-    let body =
-        Created { client_id: created.client_id, client_secret, name: body.name.trim().to_owned(), scopes: body.scopes };
+    let body = Created {
+        client_id: created.client_id,
+        client_secret,
+        name: body.name.trim().to_owned(),
+        scopes: body.scopes,
+        approved: !caller.operator,
+    };
     Ok((StatusCode::CREATED, Json(body)))
 }
 
@@ -55,6 +63,7 @@ struct ClientView {
     scopes: Vec<String>,
     created_at: chrono::DateTime<chrono::Utc>,
     revoked: bool,
+    approved: bool,
 }
 
 async fn list(
@@ -71,9 +80,20 @@ async fn list(
             scopes: c.scopes,
             created_at: c.created_at,
             revoked: c.revoked,
+            approved: c.approved,
         })
         .collect();
     Ok(Json(serde_json::json!({ "api_clients": clients })))
+}
+
+async fn approve(
+    State(state): State<AppState>,
+    AdminCaller(caller): AdminCaller,
+    Path((tenant, client)): Path<(String, String)>,
+) -> Result<StatusCode, Error> {
+    let client = ClientId::parse(&client).map_err(|_| Error::NotFound)?;
+    api_clients::approve(&state, &caller, tenant_id(&tenant)?, &client).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 async fn revoke(

@@ -10,6 +10,7 @@ use tp_ids::Service;
 mod m20261122_000002_create_identity_tables;
 mod m20261122_000010_add_code_refresh_family;
 mod m20261122_000040_add_authorization_request_min_auth_time;
+mod m20261122_000050_add_api_client_approval;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_create_identity_tables::Migration),
             Box::new(m20261122_000010_add_code_refresh_family::Migration),
             Box::new(m20261122_000040_add_authorization_request_min_auth_time::Migration),
+            Box::new(m20261122_000050_add_api_client_approval::Migration),
         ]
     }
 

@@ -39,11 +39,14 @@ pub struct ApiClient {
     pub scopes: Vec<String>,
     pub created_at: DateTime<Utc>,
     pub revoked: bool,
+    /// `false` while an operator-created client waits for a practice admin's approval.
+    pub approved: bool,
 }
 
 /// Registers a client-credentials client for `tenant` with `scopes` (API scopes only, at
 /// least one). Its id is `tpc_` and 24 random characters. `actor` (who registers it) is
-/// recorded with the change.
+/// recorded with the change. `approved`: usable at once (a practice admin registers it),
+/// or pending until a practice admin approves it (an operator registers it).
 #[tracing::instrument(skip_all, fields(tenant = %tenant))]
 pub async fn create_api_client(
     db: &DatabaseConnection,
@@ -51,6 +54,7 @@ pub async fn create_api_client(
     name: &str,
     scopes: &ScopeSet,
     actor: &Actor,
+    approved: bool,
 ) -> Result<NewApiClient, Error> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 200 {
@@ -72,6 +76,7 @@ pub async fn create_api_client(
         grant_types: vec!["client_credentials".to_owned()],
         scopes: scopes.to_vec(),
         platform_operator: false,
+        approved,
     };
     let tx = TenantTx::begin(db, tenant).await?;
     clients::insert(&*tx, client).await?;
@@ -90,6 +95,7 @@ pub async fn list_api_clients(db: &DatabaseConnection, tenant: TenantId) -> Resu
     Ok(rows
         .into_iter()
         .map(|(row, revoked)| ApiClient {
+            approved: row.approved,
             client_id: row.id,
             name: row.name,
             scopes: row.scopes,
@@ -143,6 +149,7 @@ pub(crate) async fn register_configured_clients(
             grant_types: vec!["client_credentials".to_owned()],
             scopes: OPERATOR_SCOPES.iter().map(|s| (*s).to_owned()).collect(),
             platform_operator: true,
+            approved: true,
         };
         clients::upsert(db, client).await.map_err(|e| format!("cannot register the operator client: {e}"))?;
     }
@@ -162,6 +169,7 @@ pub(crate) async fn register_configured_clients(
             grant_types: vec!["authorization_code".to_owned(), "refresh_token".to_owned()],
             scopes: OIDC_SCOPES.iter().map(|s| (*s).to_owned()).collect(),
             platform_operator: false,
+            approved: true,
         };
         clients::upsert(db, client).await.map_err(|e| format!("cannot register client {id}: {e}"))?;
     }

@@ -85,7 +85,9 @@ fn uuid(tenant: TenantId) -> Option<Uuid> {
 async fn api_client(oauth: &OAuthApp, tenant: TenantId) -> (ClientId, String) {
     let scopes = ScopeSet::parse_api(["records:read"]).unwrap();
     let created =
-        create_api_client(&oauth.db, tenant, "Reporting", &scopes, &tp_audit_log::Actor::System("test")).await.unwrap();
+        create_api_client(&oauth.db, tenant, "Reporting", &scopes, &tp_audit_log::Actor::System("test"), true)
+            .await
+            .unwrap();
     (created.client_id, created.secret.expose_secret().to_owned())
 }
 

@@ -23,7 +23,7 @@ const TEST_ACTOR: tp_audit_log::Actor = tp_audit_log::Actor::System("test");
 
 async fn api_client(oauth: &OAuthApp, tenant: TenantId) -> (ClientId, String) {
     let scopes = ScopeSet::parse_api(API_SCOPES).unwrap();
-    let created = create_api_client(&oauth.db, tenant, "Reporting", &scopes, &TEST_ACTOR).await.unwrap();
+    let created = create_api_client(&oauth.db, tenant, "Reporting", &scopes, &TEST_ACTOR, true).await.unwrap();
     (created.client_id, created.secret.expose_secret().to_owned())
 }
 

@@ -75,6 +75,14 @@ impl AdminApp {
         body["access_token"].as_str().unwrap().to_owned()
     }
 
+    /// Approves `client` of `tenant` as a (new) practice admin of it.
+    pub async fn approve(&self, tenant: TenantId, client: &str) {
+        let admin = self.token_of(&self.member(tenant, &["practice_admin"]).await).await;
+        let path = format!("/v1/tenants/{tenant}/api-clients/{client}/approve");
+        let (status, body) = self.call(&admin, Method::POST, &path, None).await;
+        assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    }
+
     /// Audit actions recorded for `tenant`, oldest first.
     pub async fn audit_actions(&self, tenant: TenantId) -> Vec<String> {
         let sql = "select action from audit.events where tenant_id = $1 order by occurred_at, id";

@@ -44,6 +44,7 @@ async fn suspending_a_tenant_cuts_its_tokens_at_once_until_it_is_reactivated() {
     assert_eq!(status, StatusCode::CREATED, "{client}");
     let creds =
         (client["client_id"].as_str().unwrap_or_default(), client["client_secret"].as_str().unwrap_or_default());
+    app.approve(tenant, creds.0).await;
     let clinician = app.member(tenant, &["clinician"]).await;
     let grant = [("grant_type", "client_credentials")];
     let (status, _) = app.oauth.token(&grant, Some(creds)).await;

@@ -106,6 +106,7 @@ async fn an_api_clients_token_is_bound_to_its_own_practice() {
     assert_eq!(status, StatusCode::CREATED, "{client}");
     let creds =
         (client["client_id"].as_str().unwrap_or_default(), client["client_secret"].as_str().unwrap_or_default());
+    app.approve(a, creds.0).await;
     let (status, tokens) = app.oauth.token(&[("grant_type", "client_credentials")], Some(creds)).await;
     assert_eq!(status, StatusCode::OK, "{tokens}");
     let token = tokens["access_token"].as_str().unwrap_or_default();
@@ -127,4 +128,43 @@ async fn an_api_clients_token_is_bound_to_its_own_practice() {
     assert_eq!((status, answer["assigned"].as_bool()), (StatusCode::OK, Some(false)), "answered within A only");
     let (_, answer) = app.call(&app.token_of(&clinician).await, Method::GET, &check, None).await;
     assert_eq!(answer["assigned"].as_bool(), Some(true), "the same question within B");
+}
+
+#[tokio::test]
+async fn an_operators_api_client_gets_no_token_until_a_practice_admin_approves_it() {
+    // Arrange: the operator registers a client for the practice (and holds its secret).
+    let app = admin_app().await;
+    let tenant = app.create_tenant("onboarding").await;
+    let body = json!({ "name": "EHR sync", "scopes": ["records:read"] });
+    let path = format!("/v1/tenants/{tenant}/api-clients");
+    let (status, client) = app.call(&app.operator, Method::POST, &path, Some(body)).await;
+    assert_eq!((status, client["approved"].as_bool()), (StatusCode::CREATED, Some(false)), "{client}");
+    let id = client["client_id"].as_str().unwrap_or_default();
+    let creds = (id, client["client_secret"].as_str().unwrap_or_default());
+    let grant = [("grant_type", "client_credentials")];
+
+    // Act / Assert: refused while pending; the operator cannot approve it; the admin can.
+    assert_ne!(app.oauth.token(&grant, Some(creds)).await.0, StatusCode::OK, "an operator holds no working credential");
+    let approve = format!("/v1/tenants/{tenant}/api-clients/{id}/approve");
+    assert_eq!(app.call(&app.operator, Method::POST, &approve, None).await.0, StatusCode::FORBIDDEN);
+    app.approve(tenant, id).await;
+    assert_eq!(app.oauth.token(&grant, Some(creds)).await.0, StatusCode::OK);
+    let admin = app.token_of(&app.member(tenant, &["practice_admin"]).await).await;
+    let (_, list) = app.call(&admin, Method::GET, &path, None).await;
+    assert_eq!(list["api_clients"][0]["approved"].as_bool(), Some(true), "{list}");
+    assert!(app.audit_actions(tenant).await.contains(&"identity.api_client.approved".to_owned()));
+}
+
+#[tokio::test]
+async fn operators_cannot_connect_a_practices_sign_in_to_an_idp() {
+    // Arrange
+    let app = admin_app().await;
+    let tenant = app.create_tenant("no-sso").await;
+    let body = json!({ "issuer": "https://idp.example", "client_id": "x", "client_secret": "y", "allowed_domains": ["example.com"] });
+
+    // Act
+    let (status, _) = app.call(&app.operator, Method::PUT, &format!("/v1/tenants/{tenant}/sso"), Some(body)).await;
+
+    // Assert: the IdP decides who signs in to the practice: practice admins only.
+    assert_eq!(status, StatusCode::FORBIDDEN);
 }
