@@ -6,8 +6,8 @@
 //! the Vault call. Another replica may rotate meanwhile; that is why an old version stays in
 //! the JWKS for the longest token lifetime *plus* that cache age after its successor appears.
 //!
-//! Not here: what the tokens say (`oauth::tokens`) and verifying them (`oauth::access_token`,
-//! which uses [`Signer::verifying_key`]).
+//! Not here: what the tokens say (`oauth::tokens`) and verifying access tokens (`tp_auth`,
+//! against the JWKS published from here).
 
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::{Duration, Instant};

@@ -6,7 +6,7 @@ use tp_db::TenantTx;
 use tp_ids::{TenantId, UserId};
 
 use crate::accounts::{self, InviteOutcome};
-use crate::admin::audit;
+use crate::admin::{audit, audit_with};
 use crate::db::memberships::{self, Member};
 use crate::domain::admin::{AdminAction, Caller, authorize};
 use crate::domain::email::Email;
@@ -69,15 +69,7 @@ pub async fn set_roles(
     let sessions = memberships::end_sessions(&tx, user).await?;
     let roles = roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(" ");
     let subject = Subject::new("user", user);
-    let event_roles = tp_audit_log::AuditEvent::new(
-        audit_action::ROLES_CHANGED,
-        tp_audit_log::Outcome::Success,
-        (&caller.actor).into(),
-    )
-    .tenant(tenant)
-    .subject(subject)
-    .detail("roles", roles);
-    tp_audit_log::record(&*tx, &event_roles).await.map_err(|e| Error::Internal(e.into()))?;
+    audit_with(&*tx, caller, audit_action::ROLES_CHANGED, tenant, subject, &[("roles", roles)]).await?;
     tx.commit().await?;
     crate::oauth::revocation::publish_revoked_sessions(state, &sessions).await?;
     Ok(member)

@@ -24,6 +24,21 @@ pub(crate) async fn audit(
     tenant: TenantId,
     subject: Subject,
 ) -> Result<(), Error> {
-    let event = AuditEvent::new(action, Outcome::Success, (&caller.actor).into()).tenant(tenant).subject(subject);
+    audit_with(conn, caller, action, tenant, subject, &[]).await
+}
+
+/// [`audit`] with details (codes and ids only, never PHI).
+pub(crate) async fn audit_with(
+    conn: &impl ConnectionTrait,
+    caller: &Caller,
+    action: Action,
+    tenant: TenantId,
+    subject: Subject,
+    details: &[(&'static str, String)],
+) -> Result<(), Error> {
+    let mut event = AuditEvent::new(action, Outcome::Success, (&caller.actor).into()).tenant(tenant).subject(subject);
+    for (key, value) in details {
+        event = event.detail(key, value.clone());
+    }
     tp_audit_log::record(conn, &event).await.map_err(|e| Error::Internal(e.into()))
 }

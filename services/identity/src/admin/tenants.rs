@@ -64,7 +64,12 @@ pub async fn suspend(state: &AppState, caller: &Caller, id: TenantId) -> Result<
 
 pub async fn reactivate(state: &AppState, caller: &Caller, id: TenantId) -> Result<Tenant, Error> {
     authorize(caller, None, AdminAction::ManageTenants)?;
-    transition(state, caller, id, TenantStatus::Active, audit::TENANT_REACTIVATED).await
+    let tenant = transition(state, caller, id, TenantStatus::Active, audit::TENANT_REACTIVATED).await?;
+    // Suspension listed the API clients' sids as revoked; their new tokens carry the same
+    // sid, so that listing goes (people's sessions stay ended: they sign in again).
+    let clients = tenants::api_client_sessions(&state.db, id).await?;
+    crate::oauth::revocation::withdraw_revoked_sessions(state, &clients).await?;
+    Ok(tenant)
 }
 
 /// Destroys the tenant's key, so everything encrypted under it (every PHI field, through

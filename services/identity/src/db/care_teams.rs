@@ -19,6 +19,9 @@ fn ids(tx: &TenantTx, clinician: UserId, client: UserId) -> Vec<Value> {
 /// with the clinician and client role respectively (`Invalid` otherwise, without saying which
 /// person is not a member). Idempotent.
 pub async fn assign(tx: &TenantTx, clinician: UserId, client: UserId) -> Result<(), Error> {
+    if clinician == client {
+        return Err(Error::invalid("care_team", "a clinician cannot be on their own care team"));
+    }
     let sql = "insert into identity.care_teams (tenant_id, clinician_id, client_id) \
                select $1, $2, $3 \
                where exists (select 1 from identity.memberships where tenant_id = $1 and user_id = $2 \

@@ -103,8 +103,17 @@ pub async fn set_policy(db: &impl ConnectionTrait, id: TenantId, policy: &Sessio
     db.query_one_raw(statement(&sql, values)).await?.as_ref().map(from_row).transpose()?.ok_or(Error::NotFound)
 }
 
-/// Ends every session, refresh token and API client of a tenant (suspension, offboarding);
-/// returns the session ids whose tokens verifiers must now refuse.
+/// The `sid` of every live API client of the tenant: suspension publishes them as revoked,
+/// reactivation withdraws that again (the clients themselves were never revoked).
+pub async fn api_client_sessions(db: &impl ConnectionTrait, id: TenantId) -> Result<Vec<uuid::Uuid>, Error> {
+    let sql = "select session_id as id from identity.oauth_clients where tenant_id = $1 and revoked_at is null";
+    let rows = db.query_all_raw(statement(sql, vec![(*id.as_uuid()).into()])).await?;
+    rows.iter().map(|row| row.try_get::<uuid::Uuid>("", "id").map_err(Error::from)).collect()
+}
+
+/// Ends every session and refresh token of a tenant (suspension, offboarding) and returns
+/// the session ids whose tokens verifiers must now refuse: those sessions and the `sid` of
+/// every live API client (the clients stay registered; their tokens stop).
 pub async fn revoke_everything(db: &impl ConnectionTrait, id: TenantId) -> Result<Vec<uuid::Uuid>, Error> {
     let tenant: Value = (*id.as_uuid()).into();
     let sql = "with s as (update identity.sessions set revoked_at = now() \

@@ -1,12 +1,13 @@
 //! The internal API other services call with the caller's token forwarded (no trust between
 //! hops): `GET /internal/v1/care-team/check?clinician_id=…&client_id=…` answers whether the
-//! clinician is on the client's care team *in the caller's own tenant*.
+//! clinician is on the client's care team *in the caller's own tenant*, to clinicians,
+//! practice admins, API clients with `identity:read`, and people asking about themselves.
 
 use axum::extract::{Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
-use tp_auth::Principal;
+use tp_auth::{Actor, Principal, Role};
 use tp_ids::UserId;
 
 use crate::admin::care_teams;
@@ -28,8 +29,18 @@ async fn check(
     principal: Principal,
     Query(query): Query<CheckQuery>,
 ) -> Result<Json<serde_json::Value>, Error> {
-    // Operators have no tenant and never see care relationships.
+    // Operators have no tenant and never see care relationships. Within the practice, who is
+    // on a clinician's care team is itself PHI: only clinicians and practice admins may ask
+    // about anyone, everybody else only about themselves (a client asking "is this my
+    // clinician?"); an API client needs `identity:read`.
     let tenant = principal.tenant().map_err(|_| Error::Forbidden)?;
+    let about_self =
+        matches!(principal.actor(), Actor::User(me) if *me == query.clinician_id || *me == query.client_id);
+    let trusted = principal.has_role(Role::Clinician) || principal.has_role(Role::PracticeAdmin);
+    let service = principal.has_role(Role::ApiClient) && principal.has_scope("identity:read");
+    if !(about_self || trusted || service) {
+        return Err(Error::Forbidden);
+    }
     let assigned = care_teams::check(&state, tenant, query.clinician_id, query.client_id).await?;
     Ok(Json(serde_json::json!({ "assigned": assigned })))
 }

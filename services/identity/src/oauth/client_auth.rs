@@ -45,7 +45,9 @@ pub(crate) async fn authenticate(
             (None, None) => return Ok(client),
             (Some(_), Some(_)) => (Outcome::Failure, "wrong_secret"),
             (Some(_), None) => (Outcome::Failure, "secret_missing"),
-            (None, Some(_)) => (Outcome::Failure, "secret_for_public_client"),
+            // A public client's id is public: recording every stray secret sent with it
+            // would let anyone fill the log, so this refusal is not audited.
+            (None, Some(_)) => return Err(FAILED),
         }
     };
     let (outcome, reason) = refusal;

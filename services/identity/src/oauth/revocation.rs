@@ -48,6 +48,20 @@ pub(crate) async fn publish_revoked_sessions(state: &AppState, sessions: &[Uuid]
     Ok(())
 }
 
+/// Removes `sessions` from the revocation list (a reactivated practice's API clients).
+pub(crate) async fn withdraw_revoked_sessions(state: &AppState, sessions: &[Uuid]) -> Result<(), crate::error::Error> {
+    if sessions.is_empty() {
+        return Ok(());
+    }
+    let keys: Vec<String> = sessions.iter().map(|sid| format!("{}{sid}", tp_auth::REVOKED_SESSION_PREFIX)).collect();
+    let mut redis = state.redis.clone();
+    redis::cmd("DEL")
+        .arg(keys)
+        .query_async::<()>(&mut redis)
+        .await
+        .map_err(|e| crate::error::Error::Unavailable(e.into()))
+}
+
 /// A grant was compromised (code replayed, refresh token reused): its refresh family and
 /// the session it came from are revoked, in the database and for verifiers, and `event`
 /// (the replay or the reuse) is recorded. Publishing and recording are both attempted

@@ -34,6 +34,13 @@ async fn assignments_are_checked_within_the_callers_own_practice_only() {
     assert_eq!((status, answer["assigned"].as_bool()), (StatusCode::OK, Some(false)));
     let (status, _) = app.call(&app.operator, Method::GET, &check, None).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "operators have no tenant");
+    // A client may ask about their own care team only.
+    let other_client = app.member(a, &["client"]).await;
+    let other_token = app.token_of(&other_client).await;
+    assert_eq!(app.call(&other_token, Method::GET, &check, None).await.0, StatusCode::FORBIDDEN);
+    let client_token = app.token_of(&client).await;
+    let (status, answer) = app.call(&client_token, Method::GET, &check, None).await;
+    assert_eq!((status, answer["assigned"].as_bool()), (StatusCode::OK, Some(true)));
 
     let (status, list) = app.call(&admin_token, Method::GET, &team, None).await;
     assert_eq!(status, StatusCode::OK);
@@ -61,6 +68,10 @@ async fn only_an_active_clinician_and_client_of_the_practice_can_be_paired() {
     let team = format!("/v1/tenants/{a}/care-team");
 
     // Act / Assert
+    let both = app.member(a, &["clinician", "client"]).await;
+    let pair = json!({ "clinician_id": both.user, "client_id": both.user });
+    let (status, body) = app.call(&admin_token, Method::POST, &team, Some(pair)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "their own care team: {body}");
     for (who, client) in [("staff as client", staff.user), ("another practice's client", outsider.user)] {
         let pair = json!({ "clinician_id": clinician.user, "client_id": client });
         let (status, body) = app.call(&admin_token, Method::POST, &team, Some(pair)).await;

@@ -63,7 +63,12 @@ async fn suspending_a_tenant_cuts_its_tokens_at_once_until_it_is_reactivated() {
 
     let (status, _) = app.call(op, Method::POST, &format!("/v1/tenants/{tenant}/reactivate"), None).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(app.oauth.token(&grant, Some(creds)).await.0, StatusCode::OK);
+    let (status, tokens) = app.oauth.token(&grant, Some(creds)).await;
+    assert_eq!(status, StatusCode::OK);
+    // The client's tokens work again (verified, then refused only for lack of a role).
+    let token = tokens["access_token"].as_str().unwrap_or_default();
+    let (status, _) = app.call(token, Method::GET, &format!("/v1/tenants/{tenant}/members"), None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "the reactivated client's sid is still listed as revoked");
     let actions = app.audit_actions(tenant).await;
     let expected = ["identity.tenant.created", "identity.tenant.suspended", "identity.tenant.reactivated"];
     assert!(expected.iter().all(|a| actions.iter().any(|x| x == a)), "{actions:?}");
