@@ -12,6 +12,8 @@ use uuid::Uuid;
 pub(crate) struct MemberCandidate {
     pub user: UserId,
     pub user_status: String,
+    /// Platform operators never sign in through a practice's IdP.
+    pub platform_operator: bool,
     /// `None` without a membership row in this tenant.
     pub membership_status: Option<String>,
 }
@@ -42,7 +44,8 @@ pub(crate) async fn authorization_request_is_live(db: &DatabaseConnection, id: U
 
 /// `email` must be normalised (lower case), as `identity.users.email` is.
 pub(crate) async fn find_member(tx: &TenantTx, email: &str) -> Result<Option<MemberCandidate>, DbError> {
-    let sql = "select u.id, u.status as user_status, m.status as membership_status \
+    let sql = "select u.id, u.status as user_status, m.status as membership_status, \
+               coalesce(u.platform_role = 'platform_operator', false) as platform_operator \
                from identity.users u \
                left join identity.memberships m on m.user_id = u.id and m.tenant_id = $2 \
                where u.email = $1";
@@ -53,6 +56,7 @@ pub(crate) async fn find_member(tx: &TenantTx, email: &str) -> Result<Option<Mem
     Ok(Some(MemberCandidate {
         user: UserId::from_uuid(row.try_get("", "id")?),
         user_status: row.try_get("", "user_status")?,
+        platform_operator: row.try_get("", "platform_operator")?,
         membership_status: row.try_get("", "membership_status")?,
     }))
 }

@@ -1,5 +1,7 @@
-//! A person's own active memberships across practices, read before any practice is chosen
-//! (the tenant chooser, the MFA policy and session lifetime at sign-in).
+//! A person's own memberships across practices, read before any practice is chosen or
+//! regardless of it: the active ones for the tenant chooser, the MFA policy and session
+//! lifetime at sign-in (and the policy again before each code); whether any exists outside
+//! one practice, for the SSO linking rule.
 //!
 //! Read through the `own_memberships` RLS policy: the transaction names the person
 //! (`app.user_id`, transaction-local) instead of a tenant, so it sees that person's rows in
@@ -23,16 +25,38 @@ pub(crate) struct OwnMembership {
     pub absolute_timeout_secs: i32,
 }
 
-/// The person's active memberships in active practices, by practice name.
-pub(crate) async fn list_active(db: &DatabaseConnection, user: UserId) -> Result<Vec<OwnMembership>, DbErr> {
+/// Runs `sql` (whose `$1` is the person) in a transaction naming the person, so the
+/// `own_memberships` policy shows their rows in every practice.
+async fn own_rows(
+    db: &DatabaseConnection,
+    user: UserId,
+    sql: &str,
+    mut values: Vec<Value>,
+) -> Result<Vec<sea_orm::QueryResult>, DbErr> {
     let tx = db.begin().await?;
     tx.execute_raw(stmt("select set_config('app.user_id', $1, true)", [user.to_string().into()])).await?;
+    values.insert(0, Uuid::from(user).into());
+    let rows = tx.query_all_raw(stmt(sql, values)).await?;
+    tx.commit().await?;
+    Ok(rows)
+}
+
+/// Whether the person has a membership that is not removed (invited or active, in a
+/// practice of any status: a suspended one may come back) in a practice other than `tenant`.
+pub(crate) async fn belongs_elsewhere(db: &DatabaseConnection, user: UserId, tenant: TenantId) -> Result<bool, DbErr> {
+    // -- explicit user predicate on top of the policy (defence in depth, STYLE.md J)
+    let sql = "select 1 as one from identity.memberships \
+               where user_id = $1 and tenant_id <> $2 and status <> 'removed' limit 1";
+    Ok(!own_rows(db, user, sql, vec![Uuid::from(tenant).into()]).await?.is_empty())
+}
+
+/// The person's active memberships in active practices, by practice name.
+pub(crate) async fn list_active(db: &DatabaseConnection, user: UserId) -> Result<Vec<OwnMembership>, DbErr> {
     // -- explicit user predicate on top of the policy (defence in depth, STYLE.md J)
     let sql = "select m.tenant_id, t.name, m.roles, t.mfa_required_roles, t.absolute_timeout_secs \
                from identity.memberships m join identity.tenants t on t.id = m.tenant_id \
                where m.user_id = $1 and m.status = 'active' and t.status = 'active' order by t.name, t.id";
-    let rows = tx.query_all_raw(stmt(sql, [Uuid::from(user).into()])).await?;
-    tx.commit().await?;
+    let rows = own_rows(db, user, sql, vec![]).await?;
     rows.iter()
         .map(|row| {
             Ok(OwnMembership {

@@ -31,8 +31,10 @@ impl Stage {
         }
     }
 
-    /// The stage right after a correct password. An enrolled second factor is always
-    /// asked for, required or not: someone who set one up expects it to protect them.
+    /// The stage right after a correct password (or a federated sign-in). An enrolled
+    /// second factor is always asked for, required or not: someone who set one up expects
+    /// it to protect them. Also the stage a session goes back to, with `mfa_required`,
+    /// when a practice's policy asks for a factor the session never gave.
     pub const fn after_password(mfa_enrolled: bool, mfa_required: bool) -> Self {
         match (mfa_enrolled, mfa_required) {
             (true, _) => Stage::Mfa,

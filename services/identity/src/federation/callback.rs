@@ -5,7 +5,17 @@
 //! exchanged with the PKCE verifier and client secret; the ID token must verify (signature
 //! by the IdP's JWKS with an asymmetric algorithm, issuer, audience, expiry, nonce, at_hash);
 //! the email and `email_verified` come from the ID token, or else from userinfo; then the
-//! rules of [`super::linking`] and the membership check. Only then is anything changed.
+//! rules of [`super::linking`], the membership check and the exclusivity rule. Only then is
+//! anything changed.
+//!
+//! The exclusivity rule: SSO signs in only people whose account belongs to that practice
+//! alone. A practice's admin chooses its IdP and its allowed domains and can invite any
+//! address, so an IdP asserting someone's email proves nothing to any *other* practice, nor
+//! to the platform. An account that is a platform operator, or has a membership that is not
+//! removed in any other practice (invited or active, whatever that practice's status), is
+//! refused (`IDENTITY_SSO_ACCOUNT_NOT_EXCLUSIVE`, audited as denied); such a person signs in
+//! with their password. The session a federated sign-in starts is bound to the practice
+//! too (`signin::federated`), so a membership gained elsewhere later never shows through it.
 
 use openidconnect::core::CoreUserInfoClaims;
 use openidconnect::core::{CoreClient, CoreIdTokenVerifier, CoreJwsSigningAlgorithm as Alg, CoreTokenResponse};
@@ -17,7 +27,7 @@ use openidconnect::{
 use secrecy::ExposeSecret;
 use tp_audit_log::action::identity as action;
 use tp_audit_log::{Actor, AuditEvent, Outcome, Subject};
-use tp_db::TenantTx;
+use tp_db::{DbError, TenantTx};
 use tp_ids::{TenantId, UserId};
 
 use super::config::client_secret;
@@ -26,9 +36,9 @@ use super::linking::vouched_email;
 use super::sign_in::{AuthorizationRequestId, FederatedSignIn};
 use super::start::{enabled_provider, state_hash};
 use crate::audit::{self, OptionalTenant as _};
-use crate::db::federated_accounts;
 use crate::db::federation_states::{self, TakenFederationState};
 use crate::db::sso_providers::SsoProviderRow;
+use crate::db::{federated_accounts, own_memberships};
 use crate::state::AppState;
 
 type RpClient =
@@ -211,8 +221,9 @@ fn verified_claims<'t>(
     Ok(claims)
 }
 
-/// Links `email` to its account if it has an invited or active membership in `tenant`;
-/// the sign-in, and the activation of an invited membership, are recorded with the change.
+/// Links `email` to its account if it has an invited or active membership in `tenant` and
+/// belongs to no other practice nor the platform (the module's exclusivity rule); the
+/// sign-in, and the activation of an invited membership, are recorded with the change.
 async fn link(app: &AppState, tenant: TenantId, email: &str) -> Result<UserId, FederationError> {
     let tx = TenantTx::begin(&app.db, tenant).await?;
     let candidate = federated_accounts::find_member(&tx, email).await?;
@@ -221,6 +232,10 @@ async fn link(app: &AppState, tenant: TenantId, email: &str) -> Result<UserId, F
     }) else {
         return Err(FederationError::NoMembership);
     };
+    let elsewhere = own_memberships::belongs_elsewhere(&app.db, member.user, tenant).await.map_err(DbError::from)?;
+    if member.platform_operator || elsewhere {
+        return Err(FederationError::AccountNotExclusive);
+    }
     if !federated_accounts::link_member(&tx, member.user).await? {
         return Err(FederationError::NoMembership);
     }

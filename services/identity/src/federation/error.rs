@@ -40,6 +40,10 @@ pub(crate) enum FederationError {
     DomainNotAllowed,
     #[error("no invitation or membership in this practice")]
     NoMembership,
+    /// The account belongs to another practice too, or to the platform: SSO signs in only
+    /// people whose account belongs to that practice alone.
+    #[error("the account does not belong to this practice alone")]
+    AccountNotExclusive,
     #[error("the identity provider is unavailable")]
     IdpUnavailable(#[source] anyhow::Error),
     #[error("a dependency is unavailable")]
@@ -63,6 +67,7 @@ impl FederationError {
             Self::EmailNotVerified => "IDENTITY_SSO_EMAIL_NOT_VERIFIED",
             Self::DomainNotAllowed => "IDENTITY_SSO_DOMAIN_NOT_ALLOWED",
             Self::NoMembership => "IDENTITY_SSO_NO_MEMBERSHIP",
+            Self::AccountNotExclusive => "IDENTITY_SSO_ACCOUNT_NOT_EXCLUSIVE",
             Self::IdpUnavailable(_) => "IDENTITY_SSO_IDP_UNAVAILABLE",
             Self::Unavailable(_) => "IDENTITY_UNAVAILABLE",
             Self::Internal(_) => "IDENTITY_INTERNAL",
@@ -87,9 +92,11 @@ impl FederationError {
             Self::IdpDeclined | Self::IssuerMismatch | Self::ExchangeRejected | Self::IdTokenInvalid => {
                 StatusCode::UNAUTHORIZED
             }
-            Self::EmailMissing | Self::EmailNotVerified | Self::DomainNotAllowed | Self::NoMembership => {
-                StatusCode::FORBIDDEN
-            }
+            Self::EmailMissing
+            | Self::EmailNotVerified
+            | Self::DomainNotAllowed
+            | Self::NoMembership
+            | Self::AccountNotExclusive => StatusCode::FORBIDDEN,
             Self::IdpUnavailable(_) => StatusCode::BAD_GATEWAY,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -111,6 +118,11 @@ impl FederationError {
             Self::DomainNotAllowed => "Your email address is not one this practice accepts for single sign-on.",
             Self::NoMembership => {
                 "Your account has no invitation to this practice. Please ask your practice to invite you."
+            }
+            // Says nothing of other practices: whoever controls the practice's IdP may be
+            // the one reading this page.
+            Self::AccountNotExclusive => {
+                "This account cannot sign in through this practice's provider. Please sign in with your email and password."
             }
             Self::IdpUnavailable(_) | Self::Unavailable(_) | Self::Internal(_) => {
                 "Something went wrong on our side or at your practice's sign-in provider. Please try again later."

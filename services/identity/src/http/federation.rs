@@ -1,7 +1,8 @@
 //! The browser legs of per-practice SSO: `GET /federation/start?tenant=<slug>&request=<id>`
 //! redirects to the practice's IdP and binds this browser to the flow with a cookie;
 //! `GET /federation/callback` is where the IdP sends the person back. Failures answer with
-//! the HTML page of [`FederationError`]; success starts a session and continues the sign-in.
+//! the HTML page of [`FederationError`]; success starts a session bound to that practice
+//! (`signin::federated`) and continues the sign-in.
 
 use axum::Router;
 use axum::extract::{Query, State};
@@ -11,14 +12,12 @@ use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use tp_ids::UserId;
-
 use super::authorize::{continue_with_session, fail, load_request, secure};
 use super::login::session_cookie;
-use crate::domain::session::AMR_FEDERATED;
-use crate::federation::{self, AuthorizationRequestId, CallbackParams, FederationError};
+use crate::federation::{self, AuthorizationRequestId, CallbackParams, FederatedSignIn, FederationError};
 use crate::http::csrf;
-use crate::signin::password;
+use crate::http::pages::signin as pages;
+use crate::signin::federated;
 use crate::state::AppState;
 
 const CALLBACK_PATH: &str = "/federation/callback";
@@ -59,16 +58,24 @@ async fn callback(State(state): State<AppState>, jar: CookieJar, Query(params): 
     // The state is single use whatever the outcome: the cookie goes too.
     let jar = jar.remove(Cookie::build(STATE_COOKIE).path(CALLBACK_PATH));
     match federation::finish(&state, params, browser_state.as_deref()).await {
-        Ok((signin, request)) => complete(&state, jar, signin.user, request).await,
+        Ok((signin, request)) => complete(&state, jar, signin, request).await,
         Err(err) => (jar, err).into_response(),
     }
 }
 
-/// The IdP vouched for a linked member: a fresh session (MFA still asked when the policy
-/// wants it), then the authorization request continues exactly as after a password.
-async fn complete(state: &AppState, jar: CookieJar, user: UserId, request: AuthorizationRequestId) -> Response {
-    let token = match password::start_session(state, user, AMR_FEDERATED).await {
-        Ok(token) => token,
+/// The IdP vouched for a linked member: a fresh session for that practice only (MFA still
+/// asked when its policy wants it), then the authorization request continues as after a
+/// password, except that no other practice is ever offered.
+async fn complete(
+    state: &AppState,
+    jar: CookieJar,
+    signin: FederatedSignIn,
+    request: AuthorizationRequestId,
+) -> Response {
+    let token = match federated::start_session(state, signin.user, signin.tenant).await {
+        Ok(Some(token)) => token,
+        // The membership went away between the link and here.
+        Ok(None) => return (jar, pages::no_practice()).into_response(),
         Err(err) => return fail(err),
     };
     let (jar, _) = csrf::rotate(jar, secure(state));

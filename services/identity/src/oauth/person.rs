@@ -3,7 +3,10 @@
 //! the access token and, with `openid`, the ID token.
 //!
 //! Roles are read at every issue, not copied from the code: a membership removed or
-//! suspended since sign-in stops the next refresh.
+//! suspended since sign-in stops the next refresh. So is the MFA policy: a session whose
+//! practice now requires a second factor (for these roles; operators always) that the
+//! session never gave gets no more tokens; the person signs in again, and the sign-in flow
+//! asks for the factor.
 
 use std::str::FromStr as _;
 
@@ -14,10 +17,13 @@ use tp_ids::{SessionId, TenantId, UserId};
 
 use super::error::OAuthError;
 use super::tokens::{self, AccessGrant, IdGrant};
+use crate::accounts::mfa_required;
 use crate::db::clients::ClientRow;
 use crate::db::revocation::{self, SessionState};
+use crate::db::sessions;
 use crate::db::subjects::{self, Subject};
 use crate::domain::scope::{self, ScopeSet};
+use crate::domain::session::AMR_OTP;
 use crate::state::AppState;
 
 pub(crate) struct PersonGrant<'a> {
@@ -49,6 +55,9 @@ pub(crate) async fn issue(state: &AppState, grant: PersonGrant<'_>) -> Result<Pe
     let roles = roles(state, grant.user, grant.tenant, &subject)
         .await?
         .ok_or(OAuthError::invalid_grant("no active membership for this tenant"))?;
+    if owes_second_factor(state, &grant, &roles).await? {
+        return Err(OAuthError::invalid_grant("the practice requires a second factor this session has not given"));
+    }
     let access = AccessGrant {
         client_id: &grant.client.id,
         subject: grant.user.to_string(),
@@ -93,6 +102,17 @@ async fn roles(
     // Unknown names cannot occur (a check constraint lists the membership roles); skipping
     // one is safer than failing every sign-in of the practice if that ever changed.
     Ok(names.map(|names| names.iter().filter_map(|n| Role::from_str(n).ok()).collect()))
+}
+
+/// Whether the grant's practice (or, without one, the operator role) requires a second
+/// factor for `roles` now, and the session's `amr` lacks it.
+async fn owes_second_factor(state: &AppState, grant: &PersonGrant<'_>, roles: &[Role]) -> Result<bool, OAuthError> {
+    let standing = sessions::second_factor_standing(&state.db, grant.session, grant.tenant)
+        .await?
+        .ok_or(OAuthError::invalid_grant("the session has ended"))?;
+    let policy: Vec<Role> = standing.mfa_required_roles.iter().filter_map(|n| Role::from_str(n).ok()).collect();
+    let required = mfa_required(grant.tenant.is_none(), roles, &policy);
+    Ok(required && !standing.amr.iter().any(|a| a == AMR_OTP))
 }
 
 /// Whether this exchange also yields a refresh token: the client must be allowed the

@@ -5,15 +5,22 @@
 //! Every path that issues a code or fixes a practice goes through [`proceed`], and both
 //! require stage `authenticated`: there is no other way to a code, so MFA cannot be
 //! skipped by calling a later step directly.
+//!
+//! The MFA policy is checked again here, for the practice the code will be for, right
+//! before choosing it or issuing (operators: always required). A session that lacks the
+//! `otp` the policy now asks for (the practice was suspended or the invitation pending at
+//! the password step, or the policy was tightened since) goes back to the second-factor
+//! (or enrolment) stage instead of getting a code. A session whose practice is fixed
+//! (chosen, or a federated sign-in's from the start) is never offered another practice.
 
 use std::time::Duration;
-use tp_audit_log::action::identity as audit;
-use tp_audit_log::{Actor, AuditEvent, Outcome, Subject};
 
 use tp_ids::{ClientId, TenantId, UserId};
 
+use super::policy::{owes_second_factor, requires_mfa};
 use super::request::redirect_location;
-use super::session::SignInSession;
+use super::session::{self, SignInSession};
+use crate::accounts;
 use crate::db::authorization_requests::{self, StoredRequest};
 use crate::db::own_memberships::{self, OwnMembership};
 use crate::db::{clients, sessions, subjects};
@@ -56,22 +63,44 @@ pub(crate) async fn proceed(
     }
     let operator = subjects::subject(&state.db, session.user).await?.is_some_and(|s| s.platform_operator);
     // Platform operators administer tenants from outside them: their tokens carry no tid.
-    let tenant = if operator {
-        None
-    } else if let Some(tenant) = session.tenant {
-        Some(tenant)
-    } else {
-        let practices = own_memberships::list_active(&state.db, session.user).await?;
-        if practices.len() > 1 {
-            return Ok(Step::ChooseTenant(practices));
+    if operator && session.tenant.is_none() {
+        if let Some(step) = step_up(state, session, true).await? {
+            return Ok(step);
         }
-        let Some(only) = practices.first() else { return Ok(Step::NoPractice) };
-        if !choose(state, session, only).await? {
-            return Ok(Step::Expired);
-        }
-        Some(only.tenant)
+        return issue(state, session, None, request).await;
+    }
+    let practices = own_memberships::list_active(&state.db, session.user).await?;
+    let practice = match session.tenant {
+        // Fixed: only that practice, and only while the membership there is active.
+        Some(tenant) => practices.into_iter().find(|m| m.tenant == tenant),
+        None if practices.len() > 1 => return Ok(Step::ChooseTenant(practices)),
+        None => practices.into_iter().next(),
     };
-    issue(state, session, tenant, request).await
+    let Some(practice) = practice else { return Ok(Step::NoPractice) };
+    if let Some(step) = step_up(state, session, operator || requires_mfa(&practice)).await? {
+        return Ok(step);
+    }
+    if session.tenant.is_none() && !choose(state, session, &practice).await? {
+        return Ok(Step::Expired);
+    }
+    issue(state, session, Some(practice.tenant), request).await
+}
+
+/// `None` when the session may go on; otherwise the step it was sent back to, because a
+/// second factor is `required` and its `amr` has none.
+async fn step_up(state: &AppState, session: &SignInSession, required: bool) -> Result<Option<Step>, Error> {
+    if !owes_second_factor(required, &session.amr) {
+        return Ok(None);
+    }
+    let stage = Stage::after_password(accounts::mfa_enrolled(state, session.user).await?, true);
+    if !sessions::require_second_factor(&state.db, session.id, stage).await? {
+        // Moved meanwhile (another tab, a sign-out): nothing issued; start again.
+        return Ok(Some(Step::Expired));
+    }
+    Ok(Some(match stage {
+        Stage::Mfa => Step::SecondFactor,
+        Stage::MfaEnroll | Stage::Authenticated => Step::Enroll(session.user),
+    }))
 }
 
 /// Fixes `membership`'s practice on the session; `false` if the session moved meanwhile.
@@ -79,11 +108,7 @@ async fn choose(state: &AppState, session: &SignInSession, membership: &OwnMembe
     let chosen =
         sessions::choose_tenant(&state.db, session.id, membership.tenant, membership.absolute_timeout_secs).await?;
     if chosen {
-        // The person is now signed in to this practice: the event its admins see.
-        let event = AuditEvent::new(audit::SIGN_IN_SUCCEEDED, Outcome::Success, Actor::User(session.user))
-            .tenant(membership.tenant)
-            .subject(Subject::new("session", session.id));
-        crate::audit::emit(&state.db, event).await?;
+        session::signed_in(state, session.id, session.user, membership.tenant).await?;
     }
     Ok(chosen)
 }
@@ -91,7 +116,8 @@ async fn choose(state: &AppState, session: &SignInSession, membership: &OwnMembe
 /// The person picked `tenant` on the chooser page. Only one of their own active
 /// memberships is accepted (a forged id is `Err(Forbidden)`), and only for an
 /// authenticated session without a practice yet; anything else just proceeds, which shows
-/// whatever step the session really is at.
+/// whatever step the session really is at. A practice whose policy asks for a second
+/// factor the session lacks is not chosen: the factor is asked first.
 pub(crate) async fn choose_tenant(
     state: &AppState,
     session: &SignInSession,
@@ -101,6 +127,9 @@ pub(crate) async fn choose_tenant(
     if session.stage == Stage::Authenticated && session.tenant.is_none() {
         let practices = own_memberships::list_active(&state.db, session.user).await?;
         let membership = practices.iter().find(|m| m.tenant == tenant).ok_or(Error::Forbidden)?;
+        if let Some(step) = step_up(state, session, requires_mfa(membership)).await? {
+            return Ok(step);
+        }
         if !choose(state, session, membership).await? {
             return Ok(Step::Expired);
         }

@@ -3,23 +3,26 @@
 //!
 //! MFA policy for a person in several practices: required if ANY of their active
 //! memberships requires it (the practice is chosen only afterwards, and asking once for
-//! the strictest is simpler and safe); platform operators always. The session's absolute
-//! lifetime is the shortest of those practices' (12 h without any), capped again by the
-//! chosen practice's when the choice is made.
-
-use std::str::FromStr as _;
+//! the strictest is simpler and safe); platform operators always. This is only the first
+//! decision: `signin::flow` checks the chosen practice's policy again before every code
+//! (a practice reactivated, an invitation accepted, a policy tightened since). The
+//! session's absolute lifetime is the shortest of those practices' (12 h without any),
+//! capped again by the chosen practice's when the choice is made.
+//!
+//! Not here: the federated first factor (`signin::federated`), whose session is bound to
+//! its practice from the start.
 
 use secrecy::SecretString;
-use tp_auth::Role;
 use tp_ids::UserId;
 
-use crate::accounts::{self, SignInError, mfa_required};
-use crate::db::own_memberships::{self, OwnMembership};
+use super::policy::requires_mfa;
+use crate::accounts::{self, SignInError};
+use crate::db::own_memberships;
 use crate::db::subjects;
 use crate::domain::email::Email;
 use crate::domain::session::{AMR_PASSWORD, Stage};
 use crate::error::Error;
-use crate::signin::session;
+use crate::signin::session::{self, Start};
 use crate::state::AppState;
 
 /// Absolute session lifetime when no practice says otherwise (the tenants' default).
@@ -48,26 +51,17 @@ pub(crate) async fn sign_in(
             return Ok(Err(Refused));
         }
     };
-    start_session(state, user, AMR_PASSWORD).await.map(Ok)
+    start_session(state, user).await.map(Ok)
 }
 
-/// The first factor is done (`amr`: a password, or the practice's IdP): starts a fresh
-/// session in the stage the MFA policy asks for; returns its cookie token (shown once).
-/// A federated sign-in is a first factor like a password: a second factor the policy
-/// requires is still ours to ask.
-pub(crate) async fn start_session(state: &AppState, user: UserId, amr: &str) -> Result<String, Error> {
+/// The password is right: starts a fresh session without a practice, in the stage the MFA
+/// policy asks for; returns its cookie token (shown once).
+async fn start_session(state: &AppState, user: UserId) -> Result<String, Error> {
     let operator = subjects::subject(&state.db, user).await?.is_some_and(|s| s.platform_operator);
     let memberships = own_memberships::list_active(&state.db, user).await?;
     let required = operator || memberships.iter().any(requires_mfa);
     let stage = Stage::after_password(accounts::mfa_enrolled(state, user).await?, required);
-    let lifetime = memberships.iter().map(|m| m.absolute_timeout_secs).min().unwrap_or(DEFAULT_LIFETIME_SECS);
-    session::start(state, user, stage, amr, lifetime).await
-}
-
-fn roles(names: &[String]) -> Vec<Role> {
-    names.iter().filter_map(|n| Role::from_str(n).ok()).collect()
-}
-
-fn requires_mfa(membership: &OwnMembership) -> bool {
-    mfa_required(false, &roles(&membership.roles), &roles(&membership.mfa_required_roles))
+    let lifetime_secs = memberships.iter().map(|m| m.absolute_timeout_secs).min().unwrap_or(DEFAULT_LIFETIME_SECS);
+    let start = Start { user, tenant: None, stage, amr: AMR_PASSWORD, lifetime_secs };
+    Ok(session::start(state, start).await?.1)
 }

@@ -1,6 +1,8 @@
 //! The second-factor steps of a session: checking a TOTP or recovery code (stage `mfa`),
 //! and enrolling an authenticator when one is required but missing (stage `mfa_enroll`).
 //! Each moves the session to `authenticated` only on success, and only from its own stage.
+//! A session whose practice is already fixed (a federated sign-in, or a practice whose
+//! policy asked for the factor after it was chosen) is signed in to that practice then.
 //!
 //! Not here: the TOTP rules and lockout (`accounts`), the pages.
 
@@ -12,7 +14,7 @@ use crate::db::sessions;
 use crate::domain::session::{AMR_OTP, Stage};
 use crate::domain::totp::RecoveryCode;
 use crate::error::Error;
-use crate::signin::session::SignInSession;
+use crate::signin::session::{self, SignInSession};
 use crate::state::AppState;
 
 /// A refused code. One case on purpose: wrong, replayed, and "too many attempts" read the
@@ -41,7 +43,11 @@ pub(crate) async fn verify(
         return refused_or_internal(err).map(Err);
     }
     let moved = sessions::authenticate(&state.db, session.id, Stage::Mfa, AMR_OTP).await?;
-    Ok(if moved { Ok(()) } else { Err(CodeRefused) })
+    if !moved {
+        return Ok(Err(CodeRefused));
+    }
+    signed_in_to_fixed_practice(state, session).await?;
+    Ok(Ok(()))
 }
 
 /// A fresh authenticator secret for the person of a session in stage `mfa_enroll`. Every call starts
@@ -69,5 +75,17 @@ pub(crate) async fn confirm_enrollment(
         Err(err) => return refused_or_internal(err).map(Err),
     };
     let moved = sessions::authenticate(&state.db, session.id, Stage::MfaEnroll, AMR_OTP).await?;
-    Ok(if moved { Ok(codes) } else { Err(CodeRefused) })
+    if !moved {
+        return Ok(Err(CodeRefused));
+    }
+    signed_in_to_fixed_practice(state, session).await?;
+    Ok(Ok(codes))
+}
+
+/// A session without a practice yet is signed in to one only when it is chosen (`flow`).
+async fn signed_in_to_fixed_practice(state: &AppState, session: &SignInSession) -> Result<(), Error> {
+    match session.tenant {
+        Some(tenant) => session::signed_in(state, session.id, session.user, tenant).await,
+        None => Ok(()),
+    }
 }

@@ -1,6 +1,7 @@
-//! The browser session at identity: started at the password step with a fresh id and
-//! cookie token (no session fixation), found again by the cookie, timed out when seen
-//! idle or expired (automatic logoff), and ended (sign-out).
+//! The browser session at identity: started at the password (or federated) step with a
+//! fresh id and cookie token (no session fixation), found again by the cookie, timed out
+//! when seen idle or expired (automatic logoff), and ended (sign-out). Also the one event
+//! a practice's admins see when someone is signed in to their practice ([`signed_in`]).
 //!
 //! The cookie (`tp_session`) carries 256 random bits; only their SHA-256 is stored. The
 //! session id is the `sid` of every token issued through the session and never leaves the
@@ -27,9 +28,12 @@ pub(crate) const COOKIE: &str = "tp_session";
 pub(crate) struct SignInSession {
     pub id: SessionId,
     pub user: UserId,
-    /// Chosen practice; `None` before the choice and for platform operators.
+    /// Chosen practice; `None` before the choice and for platform operators. A federated
+    /// session has its practice from the start.
     pub tenant: Option<TenantId>,
     pub stage: Stage,
+    /// How the person authenticated so far (RFC 8176 values: `pwd`, `fed`, `otp`).
+    pub amr: Vec<String>,
     pub auth_time: DateTime<Utc>,
 }
 
@@ -50,6 +54,7 @@ pub(crate) async fn current(state: &AppState, token: Option<&str>) -> Result<Opt
         user: row.user,
         tenant: row.tenant,
         stage: row.stage,
+        amr: row.amr,
         auth_time: row.auth_time,
     }))
 }
@@ -59,25 +64,47 @@ pub(crate) async fn touch(state: &AppState, session: &SignInSession) -> Result<(
     revocation::touch_session(&state.db, session.id).await.map_err(Error::from)
 }
 
-/// A new session after a correct password; returns the cookie token (shown once).
-pub(crate) async fn start(
-    state: &AppState,
-    user: UserId,
-    stage: Stage,
-    amr: &str,
-    lifetime_secs: i32,
-) -> Result<String, Error> {
+/// How a new session starts: after its first factor (`amr`), in `stage`, for `tenant` when
+/// the first factor fixed the practice (a federated sign-in), living `lifetime_secs` at most.
+pub(crate) struct Start<'a> {
+    pub user: UserId,
+    pub tenant: Option<TenantId>,
+    pub stage: Stage,
+    pub amr: &'a str,
+    pub lifetime_secs: i32,
+}
+
+/// A new session after a first factor; its id and cookie token (the token shown once).
+pub(crate) async fn start(state: &AppState, start: Start<'_>) -> Result<(SessionId, String), Error> {
     let token = secret::generate();
+    let id = SessionId::generate();
     let session = sessions::NewSession {
-        id: SessionId::generate(),
+        id,
         token_hash: secret::digest(&token),
-        user,
-        stage,
-        amr: vec![amr.to_owned()],
-        lifetime_secs,
+        user: start.user,
+        tenant: start.tenant,
+        stage: start.stage,
+        amr: vec![start.amr.to_owned()],
+        lifetime_secs: start.lifetime_secs,
     };
     sessions::insert(&state.db, session).await?;
-    Ok(token)
+    Ok((id, token))
+}
+
+/// Records that `user` is now signed in to `tenant` through `session` (authenticated, MFA
+/// done if owed): the event the practice's admins see. Written when the practice is chosen,
+/// when a federated session starts authenticated, and when a session bound to its practice
+/// completes a second factor.
+pub(crate) async fn signed_in(
+    state: &AppState,
+    session: SessionId,
+    user: UserId,
+    tenant: TenantId,
+) -> Result<(), Error> {
+    let event = AuditEvent::new(audit::SIGN_IN_SUCCEEDED, Outcome::Success, Actor::User(user))
+        .tenant(tenant)
+        .subject(Subject::new("session", session));
+    crate::audit::emit(&state.db, event).await
 }
 
 /// Ends the session: revoked in the database with its refresh tokens, and its `sid`

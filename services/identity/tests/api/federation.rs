@@ -8,6 +8,7 @@ use reqwest::redirect::Policy;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement, Value};
 use secrecy::SecretString;
 use tp_identity::Identity;
+use tp_identity::domain::pkce::{CodeChallenge, CodeVerifier};
 use tp_identity::error::Error;
 use tp_identity::federation::{Federation, SsoConfig, SsoDeps, configure_sso, get_sso, remove_sso};
 use tp_ids::{Service, TenantId};
@@ -16,6 +17,8 @@ use tp_testkit::idp::{ExternalIdp, IdpAccount};
 use tp_testkit::vault::service_vault;
 use url::Url;
 use uuid::Uuid;
+
+use crate::signin::harness::{Page, claims, form_body, totp_code};
 
 const CLIENT_ID: &str = "telehealth-rp";
 const CLIENT_SECRET: &str = "idp-client-secret-0123456789abcdef";
@@ -32,7 +35,13 @@ pub(crate) struct World {
     pub admin: DatabaseConnection,
     pub idp: ExternalIdp,
     pub request: Uuid,
+    /// The public client that made `request`; its code is exchanged with [`VERIFIER`].
+    pub client: String,
 }
+
+/// The PKCE verifier of the waiting authorization request.
+const VERIFIER: &str = "a-federated-verifier-of-43-or-more-chars.~_0123";
+const APP_REDIRECT: &str = "http://127.0.0.1:9/cb";
 
 const ACCOUNTS: [IdpAccount<'static>; 4] = [
     IdpAccount { login: "alice", email: "Alice@Clinic.Example", email_verified: true },
@@ -45,8 +54,8 @@ pub(crate) async fn world() -> World {
     let app = spawn_app::<Identity>().await;
     let admin = app.db.as_ref().unwrap().connect_admin().await;
     let idp = ExternalIdp::start(CLIENT_ID, CLIENT_SECRET, &callback_url(&app), &ACCOUNTS).await;
-    let request = authorization_request(&admin).await;
-    World { app, admin, idp, request }
+    let (client, request) = authorization_request(&admin).await;
+    World { app, admin, idp, request, client }
 }
 
 fn callback_url(app: &TestApp) -> String {
@@ -121,8 +130,9 @@ async fn membership_status(admin: &DatabaseConnection, tenant: TenantId, user: U
     scalar(admin, query, vec![(*tenant.as_uuid()).into(), user.into()]).await
 }
 
-/// An `/authorize` request of a public client, as the authorize endpoint would store it.
-async fn authorization_request(admin: &DatabaseConnection) -> Uuid {
+/// An `/authorize` request of a public client, as the authorize endpoint would store it:
+/// the client's id and the request's.
+async fn authorization_request(admin: &DatabaseConnection) -> (String, Uuid) {
     let client = format!("portal-{}", Uuid::new_v4().simple());
     let insert_client = "insert into identity.oauth_clients \
                          (id, name, kind, secret_hash, grant_types, redirect_uris, session_id) \
@@ -132,8 +142,30 @@ async fn authorization_request(admin: &DatabaseConnection) -> Uuid {
     let insert = "insert into identity.authorization_requests \
                   (id, client_id, redirect_uri, scopes, code_challenge, expires_at) \
                   values ($1, $2, 'http://127.0.0.1:9/cb', '{openid}', $3, now() + interval '10 minutes')";
-    sql(admin, insert, vec![id.into(), client.into(), "c".repeat(43).into()]).await;
-    id
+    let challenge = CodeChallenge::s256(&CodeVerifier::parse(VERIFIER).unwrap());
+    sql(admin, insert, vec![id.into(), client.clone().into(), challenge.as_str().into()]).await;
+    (client, id)
+}
+
+/// Exchanges a code of the world's client at the token endpoint: status and body.
+async fn exchange(world: &World, code: &str) -> (u16, serde_json::Value) {
+    let form = [
+        ("grant_type", "authorization_code"),
+        ("client_id", world.client.as_str()),
+        ("code", code),
+        ("redirect_uri", APP_REDIRECT),
+        ("code_verifier", VERIFIER),
+    ];
+    let response = world
+        .app
+        .client
+        .post(format!("{}/oauth2/token", world.app.address))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form_body(&form))
+        .send()
+        .await
+        .unwrap();
+    (response.status().as_u16(), response.json().await.unwrap())
 }
 
 /// A browser: its own cookies, redirects not followed.
@@ -236,6 +268,122 @@ async fn a_federated_client_without_a_required_second_factor_gets_an_authorizati
     )
     .await;
     assert_eq!(session, format!("authenticated:{}", practice.tenant));
+    let signed_in = "select count(*) from audit.events where action = 'identity.sign_in.succeeded' and tenant_id = $1";
+    let events: i64 = scalar(&world.admin, signed_in, vec![(*practice.tenant.as_uuid()).into()]).await;
+    assert_eq!(events, 1, "the practice's admins see the sign-in");
+}
+
+/// The SSO sign-in refusals of `tenant` so far: (outcome, reason).
+async fn sso_refusals(admin: &DatabaseConnection, tenant: TenantId) -> Vec<(String, String)> {
+    let query = "select outcome, details->>'reason' as reason from audit.events \
+                 where action = 'identity.sso.sign_in_failed' and tenant_id = $1 order by occurred_at, id";
+    let stmt = Statement::from_sql_and_values(DbBackend::Postgres, query, [(*tenant.as_uuid()).into()]);
+    let rows = admin.query_all_raw(stmt).await.unwrap();
+    rows.iter().map(|r| (r.try_get("", "outcome").unwrap(), r.try_get("", "reason").unwrap())).collect()
+}
+
+#[tokio::test]
+async fn sso_refuses_accounts_that_belong_to_another_practice_or_the_platform_and_changes_nothing() {
+    // Arrange: practice A's admin chose the IdP (it asserts any address) and invited two
+    // addresses. alice is a member of practice B; stranger is a platform operator.
+    let world = world().await;
+    let a = practice(&world, world.idp.issuer()).await;
+    let b = bare_practice(&world.admin).await;
+    let alice = member(&world.admin, b.tenant, "alice@clinic.example", "active").await;
+    member(&world.admin, a.tenant, "alice@clinic.example", "invited").await;
+    let stranger = member(&world.admin, a.tenant, "stranger@clinic.example", "invited").await;
+    let operator = "update identity.users set platform_role = 'platform_operator' where id = $1";
+    sql(&world.admin, operator, vec![stranger.into()]).await;
+    let in_b = "update identity.memberships set status = $2 where tenant_id = $1 and user_id = $3";
+    // (IdP login, account, alice's membership in B for this attempt)
+    let cases = [("alice", alice, "active"), ("alice", alice, "invited"), ("stranger", stranger, "active")];
+
+    for (login, user, status_in_b) in cases {
+        sql(&world.admin, in_b, vec![(*b.tenant.as_uuid()).into(), status_in_b.into(), alice.into()]).await;
+        let browser = browser();
+
+        // Act
+        let callback = through_idp(&world, &world.idp, &browser, &a.slug, login).await;
+        let (status, body) = visit(&browser, &callback).await;
+
+        // Assert: refused, no session, neither practice's membership nor the account changed.
+        let case = format!("{login} (B: {status_in_b})");
+        assert_eq!(status, 403, "{case}: {body}");
+        assert!(body.contains("IDENTITY_SSO_ACCOUNT_NOT_EXCLUSIVE"), "{case}: {body}");
+        let sessions: i64 =
+            scalar(&world.admin, "select count(*) from identity.sessions where user_id = $1", vec![user.into()]).await;
+        assert_eq!(sessions, 0, "{case}: a session was created");
+        assert_eq!(membership_status(&world.admin, a.tenant, user).await, "invited", "{case}");
+        assert_eq!(membership_status(&world.admin, b.tenant, alice).await, status_in_b, "{case}");
+        let account: String =
+            scalar(&world.admin, "select status from identity.users where id = $1", vec![user.into()]).await;
+        assert_eq!(account, "invited", "{case}: the account was activated");
+    }
+    let denied = ("denied".to_owned(), "IDENTITY_SSO_ACCOUNT_NOT_EXCLUSIVE".to_owned());
+    assert_eq!(sso_refusals(&world.admin, a.tenant).await, vec![denied; 3]);
+
+    // A removed membership elsewhere is no membership: alice is A's alone now and signs in.
+    sql(&world.admin, in_b, vec![(*b.tenant.as_uuid()).into(), "removed".into(), alice.into()]).await;
+    let browser = browser();
+    let callback = through_idp(&world, &world.idp, &browser, &a.slug, "alice").await;
+    let (status, body) = visit(&browser, &callback).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(membership_status(&world.admin, a.tenant, alice).await, "active");
+}
+
+#[tokio::test]
+async fn a_federated_session_is_bound_to_its_practice_from_the_start_and_its_code_is_for_that_practice() {
+    // Arrange: alice is invited to practice A only, as a clinician (a second factor is owed).
+    let world = world().await;
+    let a = practice(&world, world.idp.issuer()).await;
+    let b = bare_practice(&world.admin).await;
+    let alice = member(&world.admin, a.tenant, "alice@clinic.example", "invited").await;
+    let browser = browser();
+    let address = &world.app.address;
+
+    // Act: A's IdP vouches for her; while she enrols an authenticator she joins B as well.
+    let callback = through_idp(&world, &world.idp, &browser, &a.slug, "alice").await;
+    let enrol = Page::read(browser.get(&callback).send().await.unwrap()).await;
+    let session_at_start: String = scalar(
+        &world.admin,
+        "select stage || ':' || coalesce(tenant_id::text, '') from identity.sessions where user_id = $1",
+        vec![alice.into()],
+    )
+    .await;
+    member(&world.admin, b.tenant, "alice@clinic.example", "active").await;
+    let secret = enrol.element("totp-secret");
+    let code = totp_code(&secret, 0);
+    let mut fields: Vec<(&str, String)> =
+        ["csrf", "request", "secret", "otpauth_url"].iter().map(|name| (*name, enrol.hidden(name))).collect();
+    fields.push(("code", code));
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let enrolled = browser
+        .post(format!("{address}/oauth2/mfa/enroll"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form_body(&fields))
+        .send()
+        .await
+        .unwrap();
+    let codes = Page::read(enrolled).await;
+    let continued = format!("{address}/oauth2/authorize/continue?request={}", codes.hidden("request"));
+    let done = Page::read(browser.get(continued).send().await.unwrap()).await;
+
+    // Assert: the practice was fixed when the session was created, no chooser was offered,
+    // and the token is for A.
+    assert_eq!(session_at_start, format!("mfa_enroll:{}", a.tenant), "{}", enrol.body);
+    assert_eq!(done.status, 303, "no code, perhaps the practice chooser:\n{}", done.body);
+    let (status, tokens) = exchange(&world, &done.redirect_param("code").unwrap()).await;
+    assert_eq!(status, 200, "{tokens}");
+    let access = claims(tokens["access_token"].as_str().unwrap());
+    assert_eq!(
+        (access["tid"].as_str(), &access["roles"]),
+        (Some(&*a.tenant.to_string()), &serde_json::json!(["clinician"]))
+    );
+    // Practice A's admins see one sign-in to A; B's see none.
+    let signed_in = "select count(*) from audit.events where action = 'identity.sign_in.succeeded' and tenant_id = $1";
+    let in_a: i64 = scalar(&world.admin, signed_in, vec![(*a.tenant.as_uuid()).into()]).await;
+    let in_b: i64 = scalar(&world.admin, signed_in, vec![(*b.tenant.as_uuid()).into()]).await;
+    assert_eq!((in_a, in_b), (1, 0));
 }
 
 #[tokio::test]

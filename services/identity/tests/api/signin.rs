@@ -16,3 +16,4 @@ mod practices;
 mod refusals;
 mod sessions;
 mod sign_in;
+mod step_up;

@@ -59,8 +59,8 @@ impl AdminApp {
         let sql = "insert into identity.memberships (tenant_id, user_id, roles, status) values ($1, $2, $3, 'active')";
         self.oauth.sql(sql, vec![Uuid::from(tenant).into(), Uuid::from(user).into(), roles.into()]).await;
         let session = SessionId::generate();
-        let sql = "insert into identity.sessions (id, token_hash, user_id, tenant_id, stage, expires_at) \
-                   values ($1, $2, $3, $4, 'authenticated', now() + interval '12 hours')";
+        let sql = "insert into identity.sessions (id, token_hash, user_id, tenant_id, stage, amr, expires_at) \
+                   values ($1, $2, $3, $4, 'authenticated', '{pwd,otp}', now() + interval '12 hours')";
         let hash = Uuid::new_v4().as_bytes().to_vec();
         let values = vec![Uuid::from(session).into(), hash.into(), Uuid::from(user).into(), Uuid::from(tenant).into()];
         self.oauth.sql(sql, values).await;

@@ -261,7 +261,7 @@ pub struct Page {
 }
 
 impl Page {
-    async fn read(response: reqwest::Response) -> Page {
+    pub async fn read(response: reqwest::Response) -> Page {
         let status = response.status().as_u16();
         let headers = response.headers();
         let location = headers.get("location").map(|v| v.to_str().unwrap().to_owned());
