@@ -1,13 +1,15 @@
 //! TOTP second factor: enrolment (begin, confirm with a first code, recovery codes shown
-//! once), verification at sign-in (TOTP code or recovery code, each usable once), and an
-//! administrator's reset.
+//! once) and verification at sign-in (TOTP code or recovery code, each usable once).
+//!
+//! Not here: resetting a lost authenticator. That needs an authorized route (who may reset
+//! whose factor, in which practice); none exists yet, so neither does the function.
 //!
 //! The shared secret is stored encrypted by the Vault transit key `identity.mfa_key`
 //! (created at start-up by [`ensure_mfa_key`]): a database dump alone yields no secret.
 //! Wrong codes count towards the same lockout as wrong passwords.
 //!
 //! Audited like password sign-in (platform-level events; a wrong code is counted before its
-//! event is written and stays counted if the write fails). Enrolment, success and reset
+//! event is written and stays counted if the write fails). Enrolment and success
 //! are recorded in the transaction of their change.
 
 use secrecy::SecretString;
@@ -145,18 +147,6 @@ pub async fn verify_second_factor(state: &AppState, user: UserId, input: SecretS
     let tx = sea_orm::TransactionTrait::begin(&state.db).await?;
     users::clear_failures(&tx, user).await?;
     audit::record(&tx, &event(what, Outcome::Success, Actor::User(user), user)).await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// Removes a person's authenticator and recovery codes (lost device), so that they enrol
-/// again at their next sign-in. Authorization is the caller's; `actor` (who resets it) is
-/// recorded with the change.
-#[tracing::instrument(skip_all, fields(user = %user))]
-pub async fn reset_mfa(state: &AppState, user: UserId, actor: Actor) -> Result<(), Error> {
-    let tx = sea_orm::TransactionTrait::begin(&state.db).await?;
-    recovery_codes::clear(&tx, user).await?;
-    audit::record(&tx, &event(action::MFA_RESET, Outcome::Success, actor, user)).await?;
     tx.commit().await?;
     Ok(())
 }

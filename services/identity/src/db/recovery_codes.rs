@@ -78,12 +78,3 @@ pub async fn use_code<C: ConnectionTrait>(db: &C, user: UserId, hash: &[u8; 32])
     let done = db.execute_raw(stmt(sql, [(*user.as_uuid()).into(), hash.to_vec().into()])).await?;
     Ok(done.rows_affected() == 1)
 }
-
-/// Removes the second factor entirely (an administrator's reset for a lost device).
-pub async fn clear<C: ConnectionTrait>(db: &C, user: UserId) -> Result<(), DbErr> {
-    let id = *user.as_uuid();
-    let sql = "update identity.users set totp_secret_enc = null, totp_enabled_at = null, totp_last_step = null \
-               where id = $1";
-    db.execute_raw(stmt(sql, [id.into()])).await?;
-    db.execute_raw(stmt("delete from identity.recovery_codes where user_id = $1", [id.into()])).await.map(|_| ())
-}
