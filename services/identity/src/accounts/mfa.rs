@@ -19,7 +19,7 @@ use tp_ids::UserId;
 use tp_vault::{Vault, VaultError};
 use zeroize::Zeroizing;
 
-use crate::accounts::sign_in::register_failure;
+use crate::accounts::attempt::{self, Claimed};
 use crate::audit;
 use crate::config::IdentitySettings;
 use crate::db::{recovery_codes, users};
@@ -114,7 +114,8 @@ pub async fn confirm_totp_enrollment(
 }
 
 /// Checks a second factor at sign-in: a 6-digit TOTP code (each time step accepted once) or
-/// a recovery code (each accepted once). Success resets the lockout counter.
+/// a recovery code (each accepted once). Success resets the lockout counter. The attempt is
+/// counted before the code is checked (`accounts::attempt`), like a password.
 #[tracing::instrument(skip_all, fields(user = %user))]
 pub async fn verify_second_factor(state: &AppState, user: UserId, input: SecretString) -> Result<(), MfaError> {
     use secrecy::ExposeSecret as _;
@@ -122,10 +123,13 @@ pub async fn verify_second_factor(state: &AppState, user: UserId, input: SecretS
     if !record.enabled {
         return Err(MfaError::NotEnrolled);
     }
-    if let Some(until) = record.locked_until.filter(|until| *until > chrono::Utc::now()) {
-        failed(state, user, Outcome::Denied, "locked").await?;
-        return Err(MfaError::Locked { until });
-    }
+    let claim = match attempt::claim(state, user).await? {
+        Claimed::Counted(claim) => claim,
+        Claimed::Locked { until } => {
+            failed(state, user, Outcome::Denied, "locked").await?;
+            return Err(MfaError::Locked { until });
+        }
+    };
     let input = input.expose_secret();
     let is_totp = totp::is_totp_code(input);
     let accepted = if is_totp {
@@ -139,7 +143,7 @@ pub async fn verify_second_factor(state: &AppState, user: UserId, input: SecretS
         recovery_codes::use_code(&state.db, user, &totp::recovery_code_hash(user, input)).await?
     };
     if !accepted {
-        let locked = register_failure(state, user).await?;
+        let locked = claim.failed(state).await?;
         failed(state, user, Outcome::Failure, "invalid_code").await?;
         return Err(locked.map_or(MfaError::InvalidCode, |until| MfaError::Locked { until }));
     }

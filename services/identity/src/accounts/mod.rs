@@ -2,6 +2,7 @@
 //! verification and password reset. The sign-in pages, the admin API and `telehealthctl`
 //! call these; each function does its own storage, email and (soon) audit work.
 
+mod attempt;
 mod emails;
 mod invite;
 mod mfa;

@@ -4,7 +4,6 @@
 //! Every "accept" is a conditional update that reports whether it applied, so a TOTP step
 //! or a recovery code cannot be used twice even by two concurrent requests.
 
-use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DbErr};
 use tp_ids::UserId;
 
@@ -18,19 +17,17 @@ pub struct MfaRecord {
     pub secret_enc: Option<String>,
     pub enabled: bool,
     pub last_step: Option<i64>,
-    pub locked_until: Option<DateTime<Utc>>,
 }
 
 pub async fn find<C: ConnectionTrait>(db: &C, user: UserId) -> Result<Option<MfaRecord>, DbErr> {
-    let sql = "select email, totp_secret_enc, totp_enabled_at is not null as enabled, totp_last_step, \
-               locked_until from identity.users where id = $1";
+    let sql = "select email, totp_secret_enc, totp_enabled_at is not null as enabled, totp_last_step \
+               from identity.users where id = $1";
     let Some(row) = db.query_one_raw(stmt(sql, [(*user.as_uuid()).into()])).await? else { return Ok(None) };
     Ok(Some(MfaRecord {
         email: Email::from_trusted(row.try_get("", "email")?),
         secret_enc: row.try_get("", "totp_secret_enc")?,
         enabled: row.try_get("", "enabled")?,
         last_step: row.try_get("", "totp_last_step")?,
-        locked_until: row.try_get("", "locked_until")?,
     }))
 }
 

@@ -43,7 +43,6 @@ pub struct SignInRecord {
     pub id: UserId,
     pub password_hash: Option<PasswordHash>,
     pub status: UserStatus,
-    pub locked_until: Option<DateTime<Utc>>,
     pub totp_enabled: bool,
 }
 
@@ -64,14 +63,13 @@ fn status(row: &QueryResult) -> Result<UserStatus, DbErr> {
 }
 
 pub async fn find_for_sign_in<C: ConnectionTrait>(db: &C, email: &Email) -> Result<Option<SignInRecord>, DbErr> {
-    let sql = "select id, password_hash, status, locked_until, totp_enabled_at is not null as totp_enabled \
+    let sql = "select id, password_hash, status, totp_enabled_at is not null as totp_enabled \
                from identity.users where email = $1";
     let Some(row) = db.query_one_raw(stmt(sql, [email.as_str().into()])).await? else { return Ok(None) };
     Ok(Some(SignInRecord {
         id: user_id(&row)?,
         password_hash: row.try_get::<Option<String>>("", "password_hash")?.map(PasswordHash::from_stored),
         status: status(&row)?,
-        locked_until: row.try_get("", "locked_until")?,
         totp_enabled: row.try_get("", "totp_enabled")?,
     }))
 }
@@ -108,19 +106,48 @@ pub async fn ensure_invited<C: ConnectionTrait>(db: &C, email: &Email) -> Result
     Ok((account, inserted.rows_affected() == 1))
 }
 
-/// Counts one more consecutive failure; the new count.
-pub async fn record_failure<C: ConnectionTrait>(db: &C, user: UserId) -> Result<i32, DbErr> {
-    let sql = "update identity.users set failed_logins = failed_logins + 1 where id = $1 returning failed_logins";
+/// Claims one sign-in attempt (password or second factor) before it is checked: counts it
+/// as a failure up front, unless the account is locked; the new count, `None` when locked.
+///
+/// Counting first is what makes the lock hold against parallel guesses. Checking
+/// `locked_until` and counting only after a failed check let N concurrent requests all pass
+/// the check before any of them counted: N guesses per lock window. Here the `update`
+/// takes the row lock and keeps it until the caller's transaction ends; a concurrent claim
+/// waits for it and then re-evaluates its `where` against the committed row, so it sees
+/// the lock the claim before it set (`lock_for`, in the same transaction).
+pub async fn claim_attempt<C: ConnectionTrait>(db: &C, user: UserId) -> Result<Option<i32>, DbErr> {
+    // A claim while locked is refused without counting: waiting out a lock must work.
+    let sql = "update identity.users set failed_logins = failed_logins + 1 \
+               where id = $1 and (locked_until is null or locked_until <= now()) returning failed_logins";
     let row = db.query_one_raw(stmt(sql, [(*user.as_uuid()).into()])).await?;
-    row.map_or(Ok(0), |row| row.try_get("", "failed_logins"))
+    row.map(|row| row.try_get("", "failed_logins")).transpose()
 }
 
-/// Locks until `secs` from now (never shortening a lock already longer).
-pub async fn lock_for<C: ConnectionTrait>(db: &C, user: UserId, secs: u64) -> Result<(), DbErr> {
+/// Hands back a claimed attempt that turned out not to be a failure (the right password of
+/// an account whose counter only the second factor resets, or of a disabled account).
+/// `lifted`: the claim set the current lock, which goes with it. No other lock can have
+/// been set meanwhile: claims are refused while it stands.
+pub async fn release_attempt<C: ConnectionTrait>(db: &C, user: UserId, lifted: bool) -> Result<(), DbErr> {
+    let sql = "update identity.users set failed_logins = greatest(failed_logins - 1, 0), \
+               locked_until = case when $2 then null else locked_until end where id = $1";
+    db.execute_raw(stmt(sql, [(*user.as_uuid()).into(), lifted.into()])).await.map(|_| ())
+}
+
+/// The end of the account's current lock, if it has one.
+pub async fn locked_until<C: ConnectionTrait>(db: &C, user: UserId) -> Result<Option<DateTime<Utc>>, DbErr> {
+    let sql = "select locked_until from identity.users where id = $1 and locked_until > now()";
+    let row = db.query_one_raw(stmt(sql, [(*user.as_uuid()).into()])).await?;
+    Ok(row.map(|row| row.try_get("", "locked_until")).transpose()?.flatten())
+}
+
+/// Locks until `secs` from now (never shortening a lock already longer); the lock's end.
+pub async fn lock_for<C: ConnectionTrait>(db: &C, user: UserId, secs: u64) -> Result<DateTime<Utc>, DbErr> {
     let sql = "update identity.users \
-               set locked_until = greatest(locked_until, now() + make_interval(secs => $2)) where id = $1";
+               set locked_until = greatest(locked_until, now() + make_interval(secs => $2)) \
+               where id = $1 returning locked_until";
     let secs = i64::try_from(secs).unwrap_or(i64::MAX);
-    db.execute_raw(stmt(sql, [(*user.as_uuid()).into(), secs.into()])).await.map(|_| ())
+    let row = db.query_one_raw(stmt(sql, [(*user.as_uuid()).into(), secs.into()])).await?;
+    row.ok_or_else(|| DbErr::RecordNotFound("locked user".into()))?.try_get("", "locked_until")
 }
 
 pub async fn clear_failures<C: ConnectionTrait>(db: &C, user: UserId) -> Result<(), DbErr> {

@@ -95,6 +95,14 @@ impl AccountsApp {
         self.smtp.wait_for_nth_message(address, before + 1, MAIL_WAIT).await
     }
 
+    /// (outcome, `reason` detail) of every audit event of `action`, oldest first.
+    pub async fn audit_reasons(&self, action: tp_audit_log::Action) -> Vec<(String, String)> {
+        let sql = "select outcome, coalesce(details->>'reason', '') as reason from audit.events \
+                   where action = $1 order by occurred_at, id";
+        let rows = self.sql(sql, vec![action.as_str().into()]).await;
+        rows.iter().map(|r| (r.try_get("", "outcome").unwrap(), r.try_get("", "reason").unwrap())).collect()
+    }
+
     /// The path and query of the first link to `path` in `message`.
     pub fn link(&self, message: &ReceivedMessage, path: &str) -> String {
         let prefix = format!("{}{path}?token=", self.app.address);
