@@ -197,17 +197,24 @@ pub async fn find_tenant<C: ConnectionTrait>(db: &C, tenant: TenantId) -> Result
     Ok(Some(TenantRecord { name: row.try_get("", "name")?, active: row.try_get("", "active")? }))
 }
 
-/// Creates the membership as `invited`, or adds `roles` to the existing one (a removed
-/// membership is invited again; an active one stays active).
-pub async fn invite_membership(tx: &TenantTx, user: UserId, roles: &[Role]) -> Result<(), DbErr> {
+/// Creates the membership as `invited` with `roles`; `false` (and nothing changes) when the
+/// person is already an active member.
+///
+/// An existing invitation takes the new roles, replacing the pending ones: the newest
+/// invitation is the one whose link works. A removed member is invited afresh with only
+/// the new roles, never the ones they had before removal. An active member's roles are
+/// changed through the roles endpoint, which ends their sessions and is audited as a role
+/// change; an invitation must not be a side door to that.
+pub async fn invite_membership(tx: &TenantTx, user: UserId, roles: &[Role]) -> Result<bool, DbErr> {
     let roles: Vec<&str> = roles.iter().map(|role| role.as_str()).collect();
+    // The `where` of the conflict branch leaves an active row alone: then no row returns.
     let sql = "insert into identity.memberships (tenant_id, user_id, roles, status) \
                values ($1, $2, string_to_array($3, ','), 'invited') \
-               on conflict (tenant_id, user_id) do update set \
-                 roles = array(select distinct unnest(memberships.roles || excluded.roles) order by 1), \
-                 status = case when memberships.status = 'removed' then 'invited' else memberships.status end";
+               on conflict (tenant_id, user_id) do update set roles = excluded.roles, status = 'invited' \
+                 where memberships.status <> 'active' \
+               returning user_id";
     let values = [(*tx.tenant().as_uuid()).into(), (*user.as_uuid()).into(), roles.join(",").into()];
-    tx.execute_raw(stmt(sql, values)).await.map(|_| ())
+    Ok(tx.query_one_raw(stmt(sql, values)).await?.is_some())
 }
 
 /// `invited` → `active`; a removed membership stays removed.
