@@ -7,7 +7,6 @@ use serde_json::{Value, json};
 
 use crate::CtlError;
 use crate::identity::IdentityClient;
-use crate::tenant::field;
 
 pub async fn invite(
     client: &IdentityClient,
@@ -22,7 +21,9 @@ pub async fn invite(
     if json {
         println!("{invite}");
     } else {
-        println!("invitation sent; user {} ({})", field(&invite, "user_id"), field(&invite, "status"));
+        // The API answers the same for every address (no user id: that would tell whether the
+        // address already has an account); the person shows in the member list once invited.
+        println!("invitation sent");
     }
     Ok(())
 }

@@ -6,6 +6,12 @@
 //! `account_tokens` rows carry no RLS and ride along in the same transaction). Whether the
 //! caller may invite into this practice is the caller's check; this only ever writes into
 //! the tenant it is given.
+//!
+//! An invitation must not tell the practice whether the address has an account elsewhere
+//! on the platform: a new address, an existing account and a disabled one get the same
+//! answer and the same pending member in the practice's list (a disabled one is refused
+//! quietly: no link, nothing sent, recorded as denied). The one distinct answer, `Conflict`
+//! for an active member, is about the practice's own members.
 
 use std::time::Duration;
 
@@ -26,11 +32,15 @@ use crate::domain::email::Email;
 use crate::error::Error;
 use crate::state::AppState;
 
+/// What became of an invitation. Callers that answer the inviting practice must answer the
+/// same for both: whether an address has an account on the platform (in another practice,
+/// or a disabled one) is not that practice's to learn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct InviteOutcome {
     pub user: UserId,
-    /// `false` when the address already had an account (invited to another practice, say).
-    pub new_account: bool,
+    /// `false` when nothing was sent: the address belongs to a disabled account. The
+    /// membership is pending as for any invitation, but no link exists (recorded as denied).
+    pub sent: bool,
 }
 
 /// What the invitation page shows.
@@ -43,8 +53,10 @@ pub enum InviteView {
 }
 
 /// Invites `email` into `tenant` with `roles` (membership roles only) and emails the link.
-/// Inviting again adds roles and sends a new link (the old one stops working). `invited_by`
-/// (a practice admin, or the operator's client) is recorded with the invitation.
+/// Inviting a pending or removed member again replaces the roles and sends a new link (the
+/// old one stops working); inviting an active member is a `Conflict` (their roles change
+/// through `admin::members::set_roles`). `invited_by` (a practice admin, or the operator's
+/// client) is recorded with the invitation.
 #[tracing::instrument(skip_all, fields(tenant = %tenant, invited_by = ?invited_by))]
 pub async fn invite(
     state: &AppState,
@@ -62,27 +74,39 @@ pub async fn invite(
     }
     let tx = TenantTx::begin(&state.db, tenant).await?;
     let (account, new_account) = users::ensure_invited(&*tx, email).await?;
-    if account.status == UserStatus::Disabled {
-        return Err(Error::invalid("email", "belongs to a disabled account"));
+    // An active member is in the practice's own member list: saying so reveals nothing.
+    if !users::invite_membership(&tx, account.id, roles).await? {
+        tx.rollback().await?;
+        return Err(Error::Conflict("membership"));
     }
-    users::invite_membership(&tx, account.id, roles).await?;
+    let event = move |outcome| invitation_event(outcome, invited_by, tenant, account.id, roles);
+    if account.status == UserStatus::Disabled {
+        // Refused quietly: the membership is pending like any invitation's (the practice's
+        // member list must not differ either), but no link exists and nothing is sent.
+        audit::record(&*tx, &event(Outcome::Denied).detail("reason", "account_disabled")).await?;
+        tx.commit().await?;
+        return Ok(InviteOutcome { user: account.id, sent: false });
+    }
     let (token, hash) = AccountToken::generate();
     let record = TokenRecord { user: account.id, tenant: Some(tenant) };
     let ttl = Purpose::Invite.ttl(Duration::from_secs(state.settings.invite_ttl_secs));
     account_tokens::issue(&*tx, &hash, Purpose::Invite, &record, ttl).await?;
-    let roles_code = roles.iter().map(|role| role.as_str()).collect::<Vec<_>>().join(" ");
-    let event = AuditEvent::new(action::INVITATION_SENT, Outcome::Success, invited_by)
-        .tenant(tenant)
-        .subject(Subject::new("user", account.id))
-        .detail("roles", roles_code)
-        .detail("new_account", new_account.to_string());
     // In the invitation's transaction: no link is emailed for an invitation not on record.
-    audit::record(&*tx, &event).await?;
+    audit::record(&*tx, &event(Outcome::Success).detail("new_account", new_account.to_string())).await?;
     tx.commit().await?;
     let inviter = if roles.contains(&Role::Client) { Inviter::Neutral } else { Inviter::Practice(&practice.name) };
     let message = emails::invitation(email, &inviter, state.settings.issuer(), &token);
     state.mailer.send(message).await.map_err(|e| Error::Unavailable(e.into()))?;
-    Ok(InviteOutcome { user: account.id, new_account })
+    Ok(InviteOutcome { user: account.id, sent: true })
+}
+
+/// `identity.invitation.sent` for `user` in `tenant` with `roles`.
+fn invitation_event(outcome: Outcome, invited_by: Actor, tenant: TenantId, user: UserId, roles: &[Role]) -> AuditEvent {
+    let roles_code = roles.iter().map(|role| role.as_str()).collect::<Vec<_>>().join(" ");
+    AuditEvent::new(action::INVITATION_SENT, outcome, invited_by)
+        .tenant(tenant)
+        .subject(Subject::new("user", user))
+        .detail("roles", roles_code)
 }
 
 /// What the invitation link leads to, without spending it; `InvalidLink` when it is not live.

@@ -1,13 +1,15 @@
 //! TOTP second factor: enrolment (begin, confirm with a first code, recovery codes shown
-//! once), verification at sign-in (TOTP code or recovery code, each usable once), and an
-//! administrator's reset.
+//! once) and verification at sign-in (TOTP code or recovery code, each usable once).
+//!
+//! Not here: resetting a lost authenticator. That needs an authorized route (who may reset
+//! whose factor, in which practice); none exists yet, so neither does the function.
 //!
 //! The shared secret is stored encrypted by the Vault transit key `identity.mfa_key`
 //! (created at start-up by [`ensure_mfa_key`]): a database dump alone yields no secret.
 //! Wrong codes count towards the same lockout as wrong passwords.
 //!
 //! Audited like password sign-in (platform-level events; a wrong code is counted before its
-//! event is written and stays counted if the write fails). Enrolment, success and reset
+//! event is written and stays counted if the write fails). Enrolment and success
 //! are recorded in the transaction of their change.
 
 use secrecy::SecretString;
@@ -17,7 +19,7 @@ use tp_ids::UserId;
 use tp_vault::{Vault, VaultError};
 use zeroize::Zeroizing;
 
-use crate::accounts::sign_in::register_failure;
+use crate::accounts::attempt::{self, Claimed};
 use crate::audit;
 use crate::config::IdentitySettings;
 use crate::db::{recovery_codes, users};
@@ -112,7 +114,8 @@ pub async fn confirm_totp_enrollment(
 }
 
 /// Checks a second factor at sign-in: a 6-digit TOTP code (each time step accepted once) or
-/// a recovery code (each accepted once). Success resets the lockout counter.
+/// a recovery code (each accepted once). Success resets the lockout counter. The attempt is
+/// counted before the code is checked (`accounts::attempt`), like a password.
 #[tracing::instrument(skip_all, fields(user = %user))]
 pub async fn verify_second_factor(state: &AppState, user: UserId, input: SecretString) -> Result<(), MfaError> {
     use secrecy::ExposeSecret as _;
@@ -120,10 +123,13 @@ pub async fn verify_second_factor(state: &AppState, user: UserId, input: SecretS
     if !record.enabled {
         return Err(MfaError::NotEnrolled);
     }
-    if let Some(until) = record.locked_until.filter(|until| *until > chrono::Utc::now()) {
-        failed(state, user, Outcome::Denied, "locked").await?;
-        return Err(MfaError::Locked { until });
-    }
+    let claim = match attempt::claim(state, user).await? {
+        Claimed::Counted(claim) => claim,
+        Claimed::Locked { until } => {
+            failed(state, user, Outcome::Denied, "locked").await?;
+            return Err(MfaError::Locked { until });
+        }
+    };
     let input = input.expose_secret();
     let is_totp = totp::is_totp_code(input);
     let accepted = if is_totp {
@@ -137,7 +143,7 @@ pub async fn verify_second_factor(state: &AppState, user: UserId, input: SecretS
         recovery_codes::use_code(&state.db, user, &totp::recovery_code_hash(user, input)).await?
     };
     if !accepted {
-        let locked = register_failure(state, user).await?;
+        let locked = claim.failed(state).await?;
         failed(state, user, Outcome::Failure, "invalid_code").await?;
         return Err(locked.map_or(MfaError::InvalidCode, |until| MfaError::Locked { until }));
     }
@@ -145,18 +151,6 @@ pub async fn verify_second_factor(state: &AppState, user: UserId, input: SecretS
     let tx = sea_orm::TransactionTrait::begin(&state.db).await?;
     users::clear_failures(&tx, user).await?;
     audit::record(&tx, &event(what, Outcome::Success, Actor::User(user), user)).await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// Removes a person's authenticator and recovery codes (lost device), so that they enrol
-/// again at their next sign-in. Authorization is the caller's; `actor` (who resets it) is
-/// recorded with the change.
-#[tracing::instrument(skip_all, fields(user = %user))]
-pub async fn reset_mfa(state: &AppState, user: UserId, actor: Actor) -> Result<(), Error> {
-    let tx = sea_orm::TransactionTrait::begin(&state.db).await?;
-    recovery_codes::clear(&tx, user).await?;
-    audit::record(&tx, &event(action::MFA_RESET, Outcome::Success, actor, user)).await?;
     tx.commit().await?;
     Ok(())
 }

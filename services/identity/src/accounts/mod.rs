@@ -2,6 +2,7 @@
 //! verification and password reset. The sign-in pages, the admin API and `telehealthctl`
 //! call these; each function does its own storage, email and (soon) audit work.
 
+mod attempt;
 mod emails;
 mod invite;
 mod mfa;
@@ -12,7 +13,7 @@ mod verify_email;
 
 pub use invite::{InviteOutcome, InviteView, accept_invite, invite, peek_invite};
 pub use mfa::{
-    MfaError, TotpEnrollment, begin_totp_enrollment, confirm_totp_enrollment, ensure_mfa_key, mfa_enrolled, reset_mfa,
+    MfaError, TotpEnrollment, begin_totp_enrollment, confirm_totp_enrollment, ensure_mfa_key, mfa_enrolled,
     verify_second_factor,
 };
 pub use password_reset::{peek_password_reset, request_password_reset, reset_password};

@@ -6,7 +6,6 @@
 //! page answers before it runs (see `http::account`), so neither the answer nor its timing
 //! tells whether an account exists.
 
-use redis::AsyncCommands as _;
 use secrecy::SecretString;
 use tp_audit_log::action::identity as action;
 use tp_audit_log::{Actor, AuditEvent, Outcome, Subject};
@@ -20,11 +19,8 @@ use crate::db::users::{self, AccountRecord, UserStatus};
 use crate::domain::account_token::{AccountToken, Purpose};
 use crate::domain::email::Email;
 use crate::error::Error;
+use crate::oauth::publish_revoked_session;
 use crate::state::AppState;
-
-/// How long a revoked session id stays on the Redis revocation list: longer than any access
-/// token it could have been issued with lives.
-const REVOCATION_TTL_SECS: u64 = 3600;
 
 /// Emails a reset link if `email` belongs to an active account; does nothing otherwise.
 #[tracing::instrument(skip_all)]
@@ -68,10 +64,11 @@ pub async fn reset_password(state: &AppState, token: &AccountToken, password: Se
     audit::record(&*tx, &completed).await?;
     // Revocation list first, commit second: if Redis is down nothing changes and the link
     // still works; the reverse order could leave tokens of revoked sessions accepted.
-    let mut redis = state.redis.clone();
+    // Listed for as long as their access tokens can live, the one rule every revocation uses.
     for session in &sessions {
-        let key = format!("{}{session}", tp_auth::REVOKED_SESSION_PREFIX);
-        let () = redis.set_ex(key, 1, REVOCATION_TTL_SECS).await.map_err(|e| Error::Unavailable(e.into()))?;
+        publish_revoked_session(&state.redis, state.settings.access_token_ttl_secs, *session)
+            .await
+            .map_err(|e| Error::Unavailable(e.into()))?;
     }
     tx.commit().await?;
     Ok(())

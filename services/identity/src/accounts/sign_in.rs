@@ -11,21 +11,26 @@
 //! For an account with TOTP the counter is only reset after the second factor: otherwise
 //! whoever knows the password could reset it between guesses of the code.
 //!
+//! Every attempt on an account is counted before its password is checked, and handed back
+//! when it was no failure (`accounts::attempt`): a burst of parallel guesses gets no more
+//! tries than the lock allows.
+//!
 //! Every attempt is audited (platform-level: an account is not any one practice's). A
 //! failure is counted, and a lock set, before its event is written and kept when the event
 //! cannot be: a broken audit write must never hand out free guesses. The attempt is refused
 //! either way.
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, Utc};
 use secrecy::SecretString;
 use tp_audit_log::action::identity as action;
 use tp_audit_log::{Actor, AuditEvent, Outcome, Subject};
 use tp_ids::UserId;
 
+use crate::accounts::attempt::{self, Claimed};
 use crate::audit::{self, ScopedTx};
 use crate::db::users::{self, UserStatus};
 use crate::domain::email::Email;
-use crate::domain::{lockout, password};
+use crate::domain::password;
 use crate::error::Error;
 use crate::state::AppState;
 
@@ -54,43 +59,62 @@ pub async fn authenticate_password(
     candidate: SecretString,
 ) -> Result<UserId, SignInError> {
     let record = users::find_for_sign_in(&state.db, email).await.map_err(Error::from)?;
-    let stored = record.as_ref().and_then(|r| r.password_hash.clone());
-    // Always verify (against a dummy when there is nothing to verify against): same cost.
-    let matches = password::verify(stored, candidate).await.map_err(|e| Error::Internal(e.into()))?;
     let Some(record) = record else {
+        // Verify against a dummy all the same: the same cost as for an account.
+        password::verify(None, candidate).await.map_err(|e| Error::Internal(e.into()))?;
         // No subject: nothing derived from the address is written.
         failed(state, None, Outcome::Failure, "unknown_account").await?;
         return Err(SignInError::InvalidCredentials);
     };
-    if let Some(until) = record.locked_until.filter(|until| *until > Utc::now()) {
-        failed(state, Some(record.id), Outcome::Denied, "locked").await?;
-        return Err(SignInError::Locked { until });
-    }
+    // Claimed before the (slow) check, so that parallel guesses cannot outrun the lock.
+    let claimed = attempt::claim(state, record.id).await?;
+    // Verified even when locked: the same cost whatever the answer.
+    let matches =
+        password::verify(record.password_hash.clone(), candidate).await.map_err(|e| Error::Internal(e.into()))?;
+    let claim = match claimed {
+        Claimed::Counted(claim) => claim,
+        Claimed::Locked { until } => {
+            failed(state, Some(record.id), Outcome::Denied, "locked").await?;
+            return Err(SignInError::Locked { until });
+        }
+    };
     if !matches {
-        let locked = register_failure(state, record.id).await?;
+        let locked = claim.failed(state).await?;
         failed(state, Some(record.id), Outcome::Failure, "wrong_password").await?;
         return Err(locked.map_or(SignInError::InvalidCredentials, |until| SignInError::Locked { until }));
     }
     match record.status {
         UserStatus::Active => {}
         UserStatus::Disabled => {
+            claim.release(state).await?;
             failed(state, Some(record.id), Outcome::Denied, "account_disabled").await?;
             return Err(SignInError::Disabled);
         }
         UserStatus::Invited => {
+            claim.release(state).await?;
             failed(state, Some(record.id), Outcome::Failure, "account_not_active").await?;
             return Err(SignInError::InvalidCredentials);
         }
     }
-    let tx = ScopedTx::begin(&state.db, None).await.map_err(Error::from)?;
+    if record.totp_enabled {
+        claim.release(state).await?;
+    }
+    password_verified(state, &record).await?;
+    Ok(record.id)
+}
+
+/// The password was right: resets the counter (unless the second factor is still to come)
+/// and records it, in one transaction.
+async fn password_verified(state: &AppState, record: &users::SignInRecord) -> Result<(), Error> {
+    let tx = ScopedTx::begin(&state.db, None).await?;
     if !record.totp_enabled {
-        users::clear_failures(&*tx, record.id).await.map_err(Error::from)?;
+        users::clear_failures(&*tx, record.id).await?;
     }
     let event = AuditEvent::new(action::PASSWORD_VERIFIED, Outcome::Success, Actor::User(record.id))
         .subject(Subject::new("user", record.id));
     audit::record(&*tx, &event).await?;
-    tx.commit().await.map_err(Error::from)?;
-    Ok(record.id)
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Records a refused password attempt; `user` when the address has an account.
@@ -102,18 +126,4 @@ async fn failed(state: &AppState, user: Option<UserId>, outcome: Outcome, reason
         None => AuditEvent::new(action::SIGN_IN_FAILED, outcome, Actor::Anonymous),
     };
     audit::emit(&state.db, event.detail("reason", reason)).await
-}
-
-/// Counts a failed attempt (password or second factor); the end of the lock it triggered.
-pub(super) async fn register_failure(state: &AppState, user: UserId) -> Result<Option<DateTime<Utc>>, Error> {
-    let failures = users::record_failure(&state.db, user).await?;
-    let Some(duration) = lockout::lock_for(failures) else { return Ok(None) };
-    users::lock_for(&state.db, user, duration.as_secs()).await?;
-    let event = AuditEvent::new(action::ACCOUNT_LOCKED, Outcome::Success, Actor::System("lockout"))
-        .subject(Subject::new("user", user))
-        .detail("failures", failures.to_string())
-        .detail("lock_secs", duration.as_secs().to_string());
-    audit::emit(&state.db, event).await?;
-    let until = TimeDelta::from_std(duration).ok().and_then(|d| Utc::now().checked_add_signed(d));
-    Ok(Some(until.unwrap_or_else(Utc::now)))
 }

@@ -4,7 +4,6 @@
 //! Every "accept" is a conditional update that reports whether it applied, so a TOTP step
 //! or a recovery code cannot be used twice even by two concurrent requests.
 
-use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DbErr};
 use tp_ids::UserId;
 
@@ -18,19 +17,17 @@ pub struct MfaRecord {
     pub secret_enc: Option<String>,
     pub enabled: bool,
     pub last_step: Option<i64>,
-    pub locked_until: Option<DateTime<Utc>>,
 }
 
 pub async fn find<C: ConnectionTrait>(db: &C, user: UserId) -> Result<Option<MfaRecord>, DbErr> {
-    let sql = "select email, totp_secret_enc, totp_enabled_at is not null as enabled, totp_last_step, \
-               locked_until from identity.users where id = $1";
+    let sql = "select email, totp_secret_enc, totp_enabled_at is not null as enabled, totp_last_step \
+               from identity.users where id = $1";
     let Some(row) = db.query_one_raw(stmt(sql, [(*user.as_uuid()).into()])).await? else { return Ok(None) };
     Ok(Some(MfaRecord {
         email: Email::from_trusted(row.try_get("", "email")?),
         secret_enc: row.try_get("", "totp_secret_enc")?,
         enabled: row.try_get("", "enabled")?,
         last_step: row.try_get("", "totp_last_step")?,
-        locked_until: row.try_get("", "locked_until")?,
     }))
 }
 
@@ -77,13 +74,4 @@ pub async fn use_code<C: ConnectionTrait>(db: &C, user: UserId, hash: &[u8; 32])
                where user_id = $1 and code_hash = $2 and used_at is null";
     let done = db.execute_raw(stmt(sql, [(*user.as_uuid()).into(), hash.to_vec().into()])).await?;
     Ok(done.rows_affected() == 1)
-}
-
-/// Removes the second factor entirely (an administrator's reset for a lost device).
-pub async fn clear<C: ConnectionTrait>(db: &C, user: UserId) -> Result<(), DbErr> {
-    let id = *user.as_uuid();
-    let sql = "update identity.users set totp_secret_enc = null, totp_enabled_at = null, totp_last_step = null \
-               where id = $1";
-    db.execute_raw(stmt(sql, [id.into()])).await?;
-    db.execute_raw(stmt("delete from identity.recovery_codes where user_id = $1", [id.into()])).await.map(|_| ())
 }

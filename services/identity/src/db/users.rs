@@ -43,7 +43,6 @@ pub struct SignInRecord {
     pub id: UserId,
     pub password_hash: Option<PasswordHash>,
     pub status: UserStatus,
-    pub locked_until: Option<DateTime<Utc>>,
     pub totp_enabled: bool,
 }
 
@@ -64,14 +63,13 @@ fn status(row: &QueryResult) -> Result<UserStatus, DbErr> {
 }
 
 pub async fn find_for_sign_in<C: ConnectionTrait>(db: &C, email: &Email) -> Result<Option<SignInRecord>, DbErr> {
-    let sql = "select id, password_hash, status, locked_until, totp_enabled_at is not null as totp_enabled \
+    let sql = "select id, password_hash, status, totp_enabled_at is not null as totp_enabled \
                from identity.users where email = $1";
     let Some(row) = db.query_one_raw(stmt(sql, [email.as_str().into()])).await? else { return Ok(None) };
     Ok(Some(SignInRecord {
         id: user_id(&row)?,
         password_hash: row.try_get::<Option<String>>("", "password_hash")?.map(PasswordHash::from_stored),
         status: status(&row)?,
-        locked_until: row.try_get("", "locked_until")?,
         totp_enabled: row.try_get("", "totp_enabled")?,
     }))
 }
@@ -108,19 +106,48 @@ pub async fn ensure_invited<C: ConnectionTrait>(db: &C, email: &Email) -> Result
     Ok((account, inserted.rows_affected() == 1))
 }
 
-/// Counts one more consecutive failure; the new count.
-pub async fn record_failure<C: ConnectionTrait>(db: &C, user: UserId) -> Result<i32, DbErr> {
-    let sql = "update identity.users set failed_logins = failed_logins + 1 where id = $1 returning failed_logins";
+/// Claims one sign-in attempt (password or second factor) before it is checked: counts it
+/// as a failure up front, unless the account is locked; the new count, `None` when locked.
+///
+/// Counting first is what makes the lock hold against parallel guesses. Checking
+/// `locked_until` and counting only after a failed check let N concurrent requests all pass
+/// the check before any of them counted: N guesses per lock window. Here the `update`
+/// takes the row lock and keeps it until the caller's transaction ends; a concurrent claim
+/// waits for it and then re-evaluates its `where` against the committed row, so it sees
+/// the lock the claim before it set (`lock_for`, in the same transaction).
+pub async fn claim_attempt<C: ConnectionTrait>(db: &C, user: UserId) -> Result<Option<i32>, DbErr> {
+    // A claim while locked is refused without counting: waiting out a lock must work.
+    let sql = "update identity.users set failed_logins = failed_logins + 1 \
+               where id = $1 and (locked_until is null or locked_until <= now()) returning failed_logins";
     let row = db.query_one_raw(stmt(sql, [(*user.as_uuid()).into()])).await?;
-    row.map_or(Ok(0), |row| row.try_get("", "failed_logins"))
+    row.map(|row| row.try_get("", "failed_logins")).transpose()
 }
 
-/// Locks until `secs` from now (never shortening a lock already longer).
-pub async fn lock_for<C: ConnectionTrait>(db: &C, user: UserId, secs: u64) -> Result<(), DbErr> {
+/// Hands back a claimed attempt that turned out not to be a failure (the right password of
+/// an account whose counter only the second factor resets, or of a disabled account).
+/// `lifted`: the claim set the current lock, which goes with it. No other lock can have
+/// been set meanwhile: claims are refused while it stands.
+pub async fn release_attempt<C: ConnectionTrait>(db: &C, user: UserId, lifted: bool) -> Result<(), DbErr> {
+    let sql = "update identity.users set failed_logins = greatest(failed_logins - 1, 0), \
+               locked_until = case when $2 then null else locked_until end where id = $1";
+    db.execute_raw(stmt(sql, [(*user.as_uuid()).into(), lifted.into()])).await.map(|_| ())
+}
+
+/// The end of the account's current lock, if it has one.
+pub async fn locked_until<C: ConnectionTrait>(db: &C, user: UserId) -> Result<Option<DateTime<Utc>>, DbErr> {
+    let sql = "select locked_until from identity.users where id = $1 and locked_until > now()";
+    let row = db.query_one_raw(stmt(sql, [(*user.as_uuid()).into()])).await?;
+    Ok(row.map(|row| row.try_get("", "locked_until")).transpose()?.flatten())
+}
+
+/// Locks until `secs` from now (never shortening a lock already longer); the lock's end.
+pub async fn lock_for<C: ConnectionTrait>(db: &C, user: UserId, secs: u64) -> Result<DateTime<Utc>, DbErr> {
     let sql = "update identity.users \
-               set locked_until = greatest(locked_until, now() + make_interval(secs => $2)) where id = $1";
+               set locked_until = greatest(locked_until, now() + make_interval(secs => $2)) \
+               where id = $1 returning locked_until";
     let secs = i64::try_from(secs).unwrap_or(i64::MAX);
-    db.execute_raw(stmt(sql, [(*user.as_uuid()).into(), secs.into()])).await.map(|_| ())
+    let row = db.query_one_raw(stmt(sql, [(*user.as_uuid()).into(), secs.into()])).await?;
+    row.ok_or_else(|| DbErr::RecordNotFound("locked user".into()))?.try_get("", "locked_until")
 }
 
 pub async fn clear_failures<C: ConnectionTrait>(db: &C, user: UserId) -> Result<(), DbErr> {
@@ -170,17 +197,24 @@ pub async fn find_tenant<C: ConnectionTrait>(db: &C, tenant: TenantId) -> Result
     Ok(Some(TenantRecord { name: row.try_get("", "name")?, active: row.try_get("", "active")? }))
 }
 
-/// Creates the membership as `invited`, or adds `roles` to the existing one (a removed
-/// membership is invited again; an active one stays active).
-pub async fn invite_membership(tx: &TenantTx, user: UserId, roles: &[Role]) -> Result<(), DbErr> {
+/// Creates the membership as `invited` with `roles`; `false` (and nothing changes) when the
+/// person is already an active member.
+///
+/// An existing invitation takes the new roles, replacing the pending ones: the newest
+/// invitation is the one whose link works. A removed member is invited afresh with only
+/// the new roles, never the ones they had before removal. An active member's roles are
+/// changed through the roles endpoint, which ends their sessions and is audited as a role
+/// change; an invitation must not be a side door to that.
+pub async fn invite_membership(tx: &TenantTx, user: UserId, roles: &[Role]) -> Result<bool, DbErr> {
     let roles: Vec<&str> = roles.iter().map(|role| role.as_str()).collect();
+    // The `where` of the conflict branch leaves an active row alone: then no row returns.
     let sql = "insert into identity.memberships (tenant_id, user_id, roles, status) \
                values ($1, $2, string_to_array($3, ','), 'invited') \
-               on conflict (tenant_id, user_id) do update set \
-                 roles = array(select distinct unnest(memberships.roles || excluded.roles) order by 1), \
-                 status = case when memberships.status = 'removed' then 'invited' else memberships.status end";
+               on conflict (tenant_id, user_id) do update set roles = excluded.roles, status = 'invited' \
+                 where memberships.status <> 'active' \
+               returning user_id";
     let values = [(*tx.tenant().as_uuid()).into(), (*user.as_uuid()).into(), roles.join(",").into()];
-    tx.execute_raw(stmt(sql, values)).await.map(|_| ())
+    Ok(tx.query_one_raw(stmt(sql, values)).await?.is_some())
 }
 
 /// `invited` → `active`; a removed membership stays removed.

@@ -1,9 +1,10 @@
 //! One-time account tokens: the secret in an invitation, email-verification or
 //! password-reset link.
 //!
-//! A token is 32 random bytes, base64url in the link (43 characters). Only its SHA-256 is
-//! stored: 256 bits of entropy need no slow hash, and a database leak then yields no usable
-//! link. Consuming one is a single atomic statement (`db::account_tokens::consume`).
+//! A token is a [`secret`](crate::domain::secret): 32 random bytes, base64url in the link
+//! (43 characters), of which only the SHA-256 is stored: 256 bits of entropy need no slow
+//! hash, and a database leak then yields no usable link. Consuming one is a single atomic
+//! statement (`db::account_tokens::consume`).
 //!
 //! Not here: storage, and what each purpose does when its token is consumed (`accounts`).
 
@@ -11,7 +12,8 @@ use std::time::Duration;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use sha2::{Digest, Sha256};
+
+use crate::domain::secret;
 
 /// What a token may be used for; a token of one purpose is useless for another.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,16 +47,15 @@ impl Purpose {
 /// The secret half: goes into the link, and nowhere else (not `Debug`, never logged).
 pub struct AccountToken(String);
 
-/// The stored half.
+/// The stored half: [`secret::digest`] of the token.
 #[derive(Clone, PartialEq, Eq)]
-pub struct TokenHash(pub [u8; 32]);
+pub struct TokenHash(pub Vec<u8>);
 
 const ENCODED_LEN: usize = 43;
 
 impl AccountToken {
     pub fn generate() -> (Self, TokenHash) {
-        let bytes: [u8; 32] = rand::random();
-        let token = Self(URL_SAFE_NO_PAD.encode(bytes));
+        let token = Self(secret::generate());
         let hash = token.hash();
         (token, hash)
     }
@@ -70,7 +71,7 @@ impl AccountToken {
     }
 
     pub fn hash(&self) -> TokenHash {
-        TokenHash(Sha256::digest(self.0.as_bytes()).into())
+        TokenHash(secret::digest(&self.0))
     }
 
     /// The value for the link's `token=` parameter (URL-safe as is).

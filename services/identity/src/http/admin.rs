@@ -179,16 +179,19 @@ struct Invite {
     roles: Vec<String>,
 }
 
-/// 202: the invitation is on its way; the link itself is only in the email.
+/// 202: the invitation is on its way; the link itself is only in the email. The answer is
+/// the same whatever the address: no user id and no "new account" flag, either of which
+/// would tell the practice whether the address already has an account on the platform (an
+/// existing account keeps its id across practices). The invited person shows in the
+/// member list, as invited.
 async fn invite(
     State(state): State<AppState>,
     AdminCaller(caller): AdminCaller,
     Path(tenant): Path<String>,
     Body(body): Body<Invite>,
 ) -> Result<(StatusCode, Json<serde_json::Value>), Error> {
-    let outcome = members::invite(&state, &caller, tenant_id(&tenant)?, &body.email, &body.roles).await?;
-    let body = serde_json::json!({ "user_id": outcome.user, "status": "invited", "new_account": outcome.new_account });
-    Ok((StatusCode::ACCEPTED, Json(body)))
+    members::invite(&state, &caller, tenant_id(&tenant)?, &body.email, &body.roles).await?;
+    Ok((StatusCode::ACCEPTED, Json(serde_json::json!({ "status": "invited" }))))
 }
 
 #[derive(Deserialize)]

@@ -14,6 +14,8 @@ use tp_ids::{TenantId, UserId};
 use tp_testkit::app::{TestApp, settings_with, spawn_app_with};
 use tp_testkit::smtp::{ReceivedMessage, SmtpSink};
 
+use crate::oauth_fixtures::{OPERATOR_ID, OPERATOR_SECRET, form_body};
+
 pub const MAIL_WAIT: Duration = Duration::from_secs(15);
 pub const GOOD_PASSWORD: &str = "violet tractor sings under quiet glaciers";
 
@@ -28,7 +30,12 @@ pub struct AccountsApp {
 pub async fn spawn() -> AccountsApp {
     let smtp = SmtpSink::start().await;
     let port = smtp.port();
-    let app = spawn_app_with::<Identity>(|figment| figment.merge(("identity.smtp.port", port))).await;
+    // The operator client lets tests drive the admin API's invitations over HTTP.
+    let operator = serde_json::json!({ "id": OPERATOR_ID, "secret": OPERATOR_SECRET });
+    let app = spawn_app_with::<Identity>(|figment| {
+        figment.merge(("identity.smtp.port", port)).merge(("identity.operator_client", operator))
+    })
+    .await;
     let address = app.address.clone();
     let settings = settings_with::<Identity>(app.db.as_ref(), |figment| {
         figment.merge(("identity.smtp.port", port)).merge(("identity.issuer", address))
@@ -93,6 +100,48 @@ impl AccountsApp {
             .await
             .unwrap();
         self.smtp.wait_for_nth_message(address, before + 1, MAIL_WAIT).await
+    }
+
+    /// (outcome, `reason` detail) of every audit event of `action`, oldest first.
+    pub async fn audit_reasons(&self, action: tp_audit_log::Action) -> Vec<(String, String)> {
+        let sql = "select outcome, coalesce(details->>'reason', '') as reason from audit.events \
+                   where action = $1 order by occurred_at, id";
+        let rows = self.sql(sql, vec![action.as_str().into()]).await;
+        rows.iter().map(|r| (r.try_get("", "outcome").unwrap(), r.try_get("", "reason").unwrap())).collect()
+    }
+
+    /// An access token of the platform operator's client (client credentials).
+    pub async fn operator_token(&self) -> String {
+        let response = self
+            .app
+            .client
+            .post(format!("{}/oauth2/token", self.app.address))
+            .basic_auth(OPERATOR_ID, Some(OPERATOR_SECRET))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(form_body(&[("grant_type", "client_credentials")]))
+            .send()
+            .await
+            .unwrap();
+        let body: serde_json::Value = response.json().await.unwrap();
+        body.get("access_token")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or_else(|| panic!("no token: {body}"))
+            .to_owned()
+    }
+
+    /// POSTs an invitation to the admin API as `token`: the status and the JSON answer.
+    pub async fn invite_over_api(
+        &self,
+        token: &str,
+        tenant: TenantId,
+        address: &str,
+        roles: &[&str],
+    ) -> (u16, serde_json::Value) {
+        let body = serde_json::json!({ "email": address, "roles": roles });
+        let url = format!("{}/v1/tenants/{tenant}/invites", self.app.address);
+        let response = self.app.client.post(url).bearer_auth(token).json(&body).send().await.unwrap();
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(serde_json::Value::Null))
     }
 
     /// The path and query of the first link to `path` in `message`.

@@ -1,9 +1,13 @@
 //! Invitations: the email, the accept page, password rules, single use, expiry and CSRF.
 
+use serde_json::json;
+use tp_audit_log::Actor;
+use tp_audit_log::action::identity as action;
 use tp_auth::Role;
 use tp_identity::accounts;
+use tp_identity::error::Error;
 
-use super::harness::{GOOD_PASSWORD, email, spawn};
+use super::harness::{GOOD_PASSWORD, MAIL_WAIT, email, spawn};
 
 const ACCEPT: &str = "/account/accept-invite";
 
@@ -154,7 +158,7 @@ async fn a_form_without_or_with_a_mismatched_csrf_token_is_refused_and_changes_n
 }
 
 #[tokio::test]
-async fn inviting_an_existing_member_again_adds_roles_and_only_the_newest_link_works() {
+async fn inviting_a_pending_member_again_replaces_the_roles_and_only_the_newest_link_works() {
     // Arrange
     let t = spawn().await;
     let tenant = t.create_tenant("Practice A").await;
@@ -164,11 +168,59 @@ async fn inviting_an_existing_member_again_adds_roles_and_only_the_newest_link_w
     // Act
     let second = t.invite(tenant, address, &[Role::Clinician]).await;
 
-    // Assert
-    let memberships = t.memberships(address).await;
-    assert_eq!(memberships[0].2, ["clinician", "staff"]);
+    // Assert: the newest invitation wins whole; the roles of the superseded one are gone.
+    assert_eq!(t.memberships(address).await, [(*tenant.as_uuid(), "invited".to_owned(), vec!["clinician".to_owned()])]);
     assert_eq!(t.get_page(&t.link(&first, ACCEPT)).await.status, 400);
     assert_eq!(t.get_page(&t.link(&second, ACCEPT)).await.status, 200);
+}
+
+#[tokio::test]
+async fn inviting_an_active_member_is_a_conflict_that_changes_no_role_and_sends_nothing() {
+    // Arrange: an active clinician of A (and of B, which must not matter).
+    let t = spawn().await;
+    let (tenant, other) = (t.create_tenant("Practice A").await, t.create_tenant("Practice B").await);
+    let address = "active.member@example.com";
+    let user = t.create_active_user(address, GOOD_PASSWORD).await;
+    let sql =
+        "insert into identity.memberships (tenant_id, user_id, roles, status) values ($1, $2, '{clinician}', 'active')";
+    t.sql(sql, vec![(*tenant.as_uuid()).into(), (*user.as_uuid()).into()]).await;
+
+    // Act
+    let again =
+        accounts::invite(&t.state, tenant, &email(address), &[Role::PracticeAdmin], Actor::System("test")).await;
+
+    // Assert: roles change only through the roles endpoint (sessions ended, audited).
+    assert!(matches!(again, Err(Error::Conflict("membership"))), "{again:?}");
+    assert_eq!(t.memberships(address).await, [(*tenant.as_uuid(), "active".to_owned(), vec!["clinician".to_owned()])]);
+    assert!(t.smtp.messages().is_empty(), "no invitation email");
+    assert!(t.audit_reasons(action::INVITATION_SENT).await.is_empty(), "no invitation on record");
+    let tokens = t.sql("select count(*)::bigint as n from identity.account_tokens", vec![]).await;
+    assert_eq!(tokens[0].try_get::<i64>("", "n").unwrap(), 0, "no link was issued");
+    // The same person is invited into another practice as usual.
+    t.invite(other, address, &[Role::Staff]).await;
+}
+
+#[tokio::test]
+async fn a_removed_member_invited_again_gets_only_the_new_roles_and_must_accept_again() {
+    // Arrange: removed from A as a practice admin.
+    let t = spawn().await;
+    let tenant = t.create_tenant("Practice A").await;
+    let address = "came.back@example.com";
+    let user = t.create_active_user(address, GOOD_PASSWORD).await;
+    let sql = "insert into identity.memberships (tenant_id, user_id, roles, status) \
+               values ($1, $2, '{practice_admin,clinician}', 'removed')";
+    t.sql(sql, vec![(*tenant.as_uuid()).into(), (*user.as_uuid()).into()]).await;
+
+    // Act
+    let message = t.invite(tenant, address, &[Role::Staff]).await;
+
+    // Assert: pending, with nothing of the old roles, until the new link is accepted.
+    assert_eq!(t.memberships(address).await, [(*tenant.as_uuid(), "invited".to_owned(), vec!["staff".to_owned()])]);
+    let page = t.get_page(&t.link(&message, ACCEPT)).await;
+    let fields = [("csrf", page.hidden("csrf")), ("token", page.hidden("token"))];
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(t.post_form(ACCEPT, page.csrf_cookie.as_deref(), &fields).await.status, 200);
+    assert_eq!(t.memberships(address).await, [(*tenant.as_uuid(), "active".to_owned(), vec!["staff".to_owned()])]);
 }
 
 #[tokio::test]
@@ -194,7 +246,7 @@ async fn an_existing_account_invited_to_another_practice_joins_without_changing_
     let joined = t.post_form(ACCEPT, page.csrf_cookie.as_deref(), &fields).await;
 
     // Assert
-    assert_eq!(outcome, accounts::InviteOutcome { user, new_account: false });
+    assert_eq!(outcome, accounts::InviteOutcome { user, sent: true });
     assert!(!page.body.contains("name=\"password\""), "an existing account is not asked for a new password");
     assert_eq!(joined.status, 200, "{}", joined.body);
     let statuses: Vec<(uuid::Uuid, String)> =
@@ -206,17 +258,15 @@ async fn an_existing_account_invited_to_another_practice_joins_without_changing_
 }
 
 #[tokio::test]
-async fn invitations_with_non_member_roles_into_inactive_practices_or_for_disabled_accounts_are_refused() {
+async fn invitations_with_non_member_roles_or_into_inactive_practices_are_refused() {
     // Arrange
     let t = spawn().await;
     let active = t.create_tenant("Practice A").await;
     let suspended = t.create_tenant("Practice B").await;
     t.sql("update identity.tenants set status = 'suspended' where id = $1", vec![(*suspended.as_uuid()).into()]).await;
-    t.create_active_user("disabled@example.com", GOOD_PASSWORD).await;
-    t.sql("update identity.users set status = 'disabled'", vec![]).await;
     let invite = |tenant, address: &'static str, roles: &'static [Role]| {
         let t = &t;
-        async move { accounts::invite(&t.state, tenant, &email(address), roles, tp_audit_log::Actor::System("test")).await }
+        async move { accounts::invite(&t.state, tenant, &email(address), roles, Actor::System("test")).await }
     };
 
     // Act
@@ -225,7 +275,6 @@ async fn invitations_with_non_member_roles_into_inactive_practices_or_for_disabl
         ("platform role", invite(active, "b@example.com", &[Role::PlatformOperator]).await),
         ("suspended practice", invite(suspended, "c@example.com", &[Role::Staff]).await),
         ("unknown practice", invite(tp_ids::TenantId::generate(), "d@example.com", &[Role::Staff]).await),
-        ("disabled account", invite(active, "disabled@example.com", &[Role::Staff]).await),
     ];
 
     // Assert
@@ -235,4 +284,45 @@ async fn invitations_with_non_member_roles_into_inactive_practices_or_for_disabl
     let memberships = t.sql("select count(*)::bigint as n from identity.memberships", vec![]).await;
     assert_eq!(memberships[0].try_get::<i64>("", "n").unwrap(), 0);
     assert!(t.smtp.messages().is_empty(), "no email for a refused invitation");
+}
+
+#[tokio::test]
+async fn the_admin_api_answers_an_invitation_the_same_for_new_existing_and_disabled_accounts() {
+    // Arrange: an address with an account in another practice, one of a disabled account,
+    // and a new one. None of that is the inviting practice's to learn.
+    let t = spawn().await;
+    let (tenant, elsewhere) = (t.create_tenant("Practice A").await, t.create_tenant("Practice B").await);
+    let existing = t.create_active_user("existing@example.com", GOOD_PASSWORD).await;
+    let sql =
+        "insert into identity.memberships (tenant_id, user_id, roles, status) values ($1, $2, '{clinician}', 'active')";
+    t.sql(sql, vec![(*elsewhere.as_uuid()).into(), (*existing.as_uuid()).into()]).await;
+    t.create_active_user("disabled@example.com", GOOD_PASSWORD).await;
+    t.sql("update identity.users set status = 'disabled' where email = 'disabled@example.com'", vec![]).await;
+    let operator = t.operator_token().await;
+
+    // Act
+    let mut answers = Vec::new();
+    for address in ["new.person@example.com", "existing@example.com", "disabled@example.com"] {
+        answers.push((address, t.invite_over_api(&operator, tenant, address, &["practice_admin"]).await));
+    }
+
+    // Assert: one answer, without an id or a "new account" flag.
+    for (address, answer) in &answers {
+        assert_eq!(*answer, (202, json!({ "status": "invited" })), "{address}");
+    }
+    t.smtp.wait_for_message("new.person@example.com", MAIL_WAIT).await;
+    t.smtp.wait_for_message("existing@example.com", MAIL_WAIT).await;
+    // The disabled account: answered before returning like the others, so its email would be
+    // in the sink by now; it is not. Its membership is pending like theirs (the practice's
+    // member list must not differ), but no link exists for it, and the log says why.
+    assert!(t.smtp.messages_to("disabled@example.com").is_empty(), "nothing is sent to a disabled account");
+    let pending: Vec<String> = t.memberships("disabled@example.com").await.into_iter().map(|(_, s, _)| s).collect();
+    assert_eq!(pending, ["invited"]);
+    let sql = "select count(*)::bigint as n from identity.account_tokens t join identity.users u on u.id = t.user_id \
+               where u.email = 'disabled@example.com'";
+    assert_eq!(t.sql(sql, vec![]).await[0].try_get::<i64>("", "n").unwrap(), 0, "no link for a disabled account");
+    let mut outcomes = t.audit_reasons(action::INVITATION_SENT).await;
+    outcomes.sort();
+    let expected = [("denied", "account_disabled"), ("success", ""), ("success", "")];
+    assert_eq!(outcomes, expected.map(|(outcome, reason)| (outcome.to_owned(), reason.to_owned())));
 }

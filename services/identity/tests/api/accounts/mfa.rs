@@ -120,3 +120,38 @@ async fn with_totp_a_right_password_does_not_reset_the_failure_count_only_the_se
     verify(&t, user, &code_at(&secret, now() + 30)).await.unwrap();
     assert_eq!(t.user_row(address).await.try_get::<i32>("", "failed_logins").unwrap(), 0);
 }
+
+#[tokio::test]
+async fn a_burst_of_parallel_wrong_codes_gets_only_the_guesses_the_lock_allows() {
+    // Arrange: 12 wrong TOTP-shaped codes at once (each is decrypted through Vault and
+    // checked, the slow path). Claimed before checking, exactly 5 are checked whatever the
+    // interleaving; reading the lock first and counting after let the whole burst through.
+    const BURST: usize = 12;
+    let t = spawn().await;
+    let address = "mfa.burst@example.com";
+    let user = t.create_active_user(address, GOOD_PASSWORD).await;
+    let (secret, _) = enrol(&t, user).await;
+    let accepted: Vec<String> = (-2..=2).map(|skew| code_at(&secret, now().saturating_add_signed(skew * 30))).collect();
+    let wrong = (1..=100u64)
+        .map(|hours| code_at(&secret, now() - hours * 3600))
+        .find(|code| !accepted.contains(code))
+        .expect("a code outside the accepted window");
+    let mut burst = tokio::task::JoinSet::new();
+    for _ in 0..BURST {
+        let (state, code) = (t.state.clone(), SecretString::from(wrong.clone()));
+        burst.spawn(async move { accounts::verify_second_factor(&state, user, code).await });
+    }
+
+    // Act
+    let outcomes = burst.join_all().await;
+
+    // Assert
+    let invalid = outcomes.iter().filter(|o| matches!(o, Err(MfaError::InvalidCode))).count();
+    let locked = outcomes.iter().filter(|o| matches!(o, Err(MfaError::Locked { .. }))).count();
+    assert_eq!((invalid, locked), (4, BURST - 4), "{outcomes:?}");
+    assert_eq!(t.user_row(address).await.try_get::<i32>("", "failed_logins").unwrap(), 5);
+    let checked = t.audit_reasons(tp_audit_log::action::identity::MFA_FAILED).await;
+    assert_eq!(checked.iter().filter(|(_, reason)| reason == "invalid_code").count(), 5, "{checked:?}");
+    let right = verify(&t, user, &code_at(&secret, now() + 30)).await;
+    assert!(matches!(right, Err(MfaError::Locked { .. })), "the right code after the burst: {right:?}");
+}
