@@ -36,10 +36,11 @@ migrate profile="run":
         APP__TELEMETRY__LOG_FORMAT=pretty infra/dev/with-service-env {{profile}} "$s" "target/debug/tp-$s" migrate; \
     done
 
-# Create the demo data in a running profile (idempotent)
+# Create the demo practices through a running platform (idempotent; `just run` does it)
 seed profile="run":
     cargo build --quiet --bin telehealthctl
-    infra/dev/with-service-env {{profile}} ctl target/debug/telehealthctl seed
+    infra/dev/with-service-env {{profile}} ctl target/debug/telehealthctl seed \
+        --maildir .dev/{{profile}}/mail --credentials .dev/{{profile}}/demo-credentials.json
 
 # Type-check every crate and target, fast (no codegen)
 check:
