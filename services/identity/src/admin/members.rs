@@ -13,6 +13,11 @@ use crate::domain::email::Email;
 use crate::error::Error;
 use crate::state::AppState;
 
+/// How far back ended sessions are published again: as long as their tokens may live.
+fn republish_window(state: &AppState) -> u64 {
+    state.settings.access_token_ttl_secs + 60
+}
+
 /// Membership roles from their wire names: at least one, each a practice role.
 pub fn parse_roles(names: &[String]) -> Result<Vec<Role>, Error> {
     let mut roles = Vec::new();
@@ -66,7 +71,7 @@ pub async fn set_roles(
     let roles = parse_roles(roles)?;
     let tx = TenantTx::begin(&state.db, tenant).await?;
     let member = memberships::set_roles(&tx, user, &roles).await?;
-    let sessions = memberships::end_sessions(&tx, user).await?;
+    let sessions = memberships::end_sessions(&tx, user, republish_window(state)).await?;
     let roles = roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(" ");
     let subject = Subject::new("user", user);
     audit_with(&*tx, caller, audit_action::ROLES_CHANGED, tenant, subject, &[("roles", roles)]).await?;
@@ -79,7 +84,7 @@ pub async fn remove(state: &AppState, caller: &Caller, tenant: TenantId, user: U
     authorize(caller, Some(tenant), AdminAction::ManageMembers)?;
     let tx = TenantTx::begin(&state.db, tenant).await?;
     memberships::remove(&tx, user).await?;
-    let sessions = memberships::end_sessions(&tx, user).await?;
+    let sessions = memberships::end_sessions(&tx, user, republish_window(state)).await?;
     audit(&*tx, caller, audit_action::MEMBERSHIP_REVOKED, tenant, Subject::new("user", user)).await?;
     tx.commit().await?;
     crate::oauth::revocation::publish_revoked_sessions(state, &sessions).await

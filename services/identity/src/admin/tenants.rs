@@ -100,8 +100,11 @@ async fn transition(
 ) -> Result<Tenant, Error> {
     let tx = TenantTx::begin(&state.db, id).await?;
     let tenant = tenants::set_status(&*tx, id, status).await?;
-    let sessions =
-        if status == TenantStatus::Active { Vec::new() } else { tenants::revoke_everything(&*tx, id).await? };
+    let sessions = if status == TenantStatus::Active {
+        Vec::new()
+    } else {
+        tenants::revoke_everything(&*tx, id, state.settings.access_token_ttl_secs + 60).await?
+    };
     audit(&*tx, caller, action, id, subject(id)).await?;
     tx.commit().await?;
     crate::oauth::revocation::publish_revoked_sessions(state, &sessions).await?;

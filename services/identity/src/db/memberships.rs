@@ -81,13 +81,17 @@ pub async fn remove(tx: &TenantTx, user: UserId) -> Result<(), Error> {
 
 /// Ends `user`'s sessions (and their refresh tokens) in the transaction's tenant; returns
 /// the session ids verifiers must now refuse. Used when roles change or a member leaves.
-pub async fn end_sessions(tx: &TenantTx, user: UserId) -> Result<Vec<uuid::Uuid>, Error> {
-    let sql = "with s as (update identity.sessions set revoked_at = now() \
-                   where tenant_id = $1 and user_id = $2 and revoked_at is null returning id), \
+/// Sessions ended within the last `recent_secs` are returned again (their first end time
+/// kept), so a retry after Redis failed to take the list republishes them.
+pub async fn end_sessions(tx: &TenantTx, user: UserId, recent_secs: u64) -> Result<Vec<uuid::Uuid>, Error> {
+    let sql = "with s as (update identity.sessions set revoked_at = coalesce(revoked_at, now()) \
+                   where tenant_id = $1 and user_id = $2 \
+                   and (revoked_at is null or revoked_at > now() - make_interval(secs => $3)) returning id), \
                r as (update identity.refresh_tokens set revoked_at = now() \
                    where tenant_id = $1 and user_id = $2 and revoked_at is null returning 1) \
                select id from s";
-    let values = vec![(*tx.tenant().as_uuid()).into(), (*user.as_uuid()).into()];
+    let recent = recent_secs as f64;
+    let values = vec![(*tx.tenant().as_uuid()).into(), (*user.as_uuid()).into(), recent.into()];
     let rows = tx.query_all_raw(statement(sql, values)).await?;
     rows.iter().map(|row| row.try_get::<uuid::Uuid>("", "id").map_err(Error::from)).collect()
 }

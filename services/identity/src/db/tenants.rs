@@ -114,14 +114,22 @@ pub async fn api_client_sessions(db: &impl ConnectionTrait, id: TenantId) -> Res
 /// Ends every session and refresh token of a tenant (suspension, offboarding) and returns
 /// the session ids whose tokens verifiers must now refuse: those sessions and the `sid` of
 /// every live API client (the clients stay registered; their tokens stop).
-pub async fn revoke_everything(db: &impl ConnectionTrait, id: TenantId) -> Result<Vec<uuid::Uuid>, Error> {
+/// Like `memberships::end_sessions`, sessions ended within `recent_secs` are returned again,
+/// so a retry republishes them.
+pub async fn revoke_everything(
+    db: &impl ConnectionTrait,
+    id: TenantId,
+    recent_secs: u64,
+) -> Result<Vec<uuid::Uuid>, Error> {
+    let recent: Value = (recent_secs as f64).into();
     let tenant: Value = (*id.as_uuid()).into();
-    let sql = "with s as (update identity.sessions set revoked_at = now() \
-                   where tenant_id = $1 and revoked_at is null returning id), \
+    let sql = "with s as (update identity.sessions set revoked_at = coalesce(revoked_at, now()) \
+                   where tenant_id = $1 \
+                   and (revoked_at is null or revoked_at > now() - make_interval(secs => $2)) returning id), \
                r as (update identity.refresh_tokens set revoked_at = now() \
                    where tenant_id = $1 and revoked_at is null returning 1), \
                c as (select session_id as id from identity.oauth_clients where tenant_id = $1 and revoked_at is null) \
                select id from s union select id from c";
-    let rows = db.query_all_raw(statement(sql, vec![tenant])).await?;
+    let rows = db.query_all_raw(statement(sql, vec![tenant, recent])).await?;
     rows.iter().map(|row| row.try_get::<uuid::Uuid>("", "id").map_err(Error::from)).collect()
 }

@@ -92,6 +92,15 @@ async fn the_admin_api_refuses_missing_forged_and_revoked_tokens() {
     assert_eq!(status, StatusCode::OK, "{body}");
     assert!(app.oauth.is_sid_revoked(admin.session).await);
     assert_eq!(app.call(&token, Method::GET, &path, None).await.0, StatusCode::UNAUTHORIZED);
+    // Had Redis lost that entry (the change committed, the publish failed), doing the change
+    // again publishes the recently ended session again.
+    let key = format!("{}{}", tp_auth::REVOKED_SESSION_PREFIX, admin.session);
+    let mut redis = app.oauth.redis.clone();
+    redis::cmd("DEL").arg(&key).query_async::<()>(&mut redis).await.unwrap();
+    let other_admin = app.token_of(&app.member(tenant, &["practice_admin"]).await).await;
+    let roles = json!({ "roles": ["practice_admin"] });
+    assert_eq!(app.call(&other_admin, Method::PUT, &roles_path, Some(roles)).await.0, StatusCode::OK);
+    assert!(app.oauth.is_sid_revoked(admin.session).await, "the ended session was not published again");
     assert!(app.audit_actions(tenant).await.contains(&"identity.membership.roles_changed".to_owned()));
 }
 
