@@ -11,7 +11,7 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
-export TP_DEV_DIR=$repo/.dev/e2e TP_PORT_BASE=54350 TP_SERVICE_PORT_BASE=18080
+export TP_DEV_DIR=$repo/.dev/e2e TP_PORT_BASE=25350 TP_SERVICE_PORT_BASE=18080
 cleanup() { "$repo/infra/dev/deps" down --profile run --purge >/dev/null 2>&1 || true; }
 trap cleanup EXIT
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Self-test of infra/dev/deps: throwaway dirs (mktemp); profile test on ports base..base+3,
-# profile run on base+4..base+7 (base: DEPS_TEST_PORT_BASE, default 54340).
+# profile run on base+4..base+7 (base: DEPS_TEST_PORT_BASE, default 25340).
 # Profile test: up -> checks (status, PostgreSQL roles, AppRole policy, Redis auth, no secret
 # in argv or logs) -> second up is a no-op -> down leaves no process behind -> stale pid files
 # naming other live processes are neither trusted nor signalled -> down --purge -> as root,
@@ -14,7 +14,7 @@ REPO_ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../../.." && pwd)
 DEPS="$REPO_ROOT/infra/dev/deps"
 # deps prints progress on stderr: keep it in order with our own lines.
 deps() { "$DEPS" "$@" 2>&1; }
-BASE=${DEPS_TEST_PORT_BASE:-54340}
+BASE=${DEPS_TEST_PORT_BASE:-25340}
 RUN_BASE=$((BASE + 4))
 export TP_PORT_BASE=$BASE
 PORTS=("$BASE" "$((BASE + 1))" "$((BASE + 2))")

@@ -91,7 +91,7 @@ pub struct RedisSettings {
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct VaultSettings {
-    /// Base address, e.g. `http://127.0.0.1:54322`.
+    /// Base address, e.g. `http://127.0.0.1:25322`.
     pub addr: String,
     /// AppRole credentials of this service; the token they yield is renewed in the background.
     pub role_id: SecretString,
