@@ -19,6 +19,7 @@ pub mod oauth;
 mod signin;
 pub mod signing;
 pub mod state;
+pub mod sweeper;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -38,7 +39,9 @@ impl ServiceApp for Identity {
     type Migrator = migration::Migrator;
 
     async fn routes(deps: Deps, settings: &Settings) -> Result<Router, StartupError> {
-        Ok(http::router(Self::state(deps, settings).await?))
+        let state = Self::state(deps, settings).await?;
+        sweeper::spawn(state.db.clone());
+        Ok(http::router(state))
     }
 }
 

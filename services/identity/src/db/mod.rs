@@ -15,5 +15,6 @@ pub mod revocation;
 pub mod sessions;
 pub(crate) mod sso_providers;
 pub mod subjects;
+pub(crate) mod sweep;
 pub mod tenants;
 pub mod users;

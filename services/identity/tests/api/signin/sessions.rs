@@ -178,3 +178,35 @@ async fn end_session_without_a_valid_hint_asks_first_and_never_redirects() {
     assert!(t.is_sid_revoked(session).await);
     assert!(browser.authorize(&[]).await.is_sign_in_page());
 }
+
+#[tokio::test]
+async fn artefacts_expired_for_over_a_day_are_swept_and_everything_else_stays() {
+    // Arrange: two signed-in people; the first one's session, code and refresh tokens are
+    // made to have expired two days ago.
+    let t = spawn().await;
+    let (_, old, _) = signed_in(&t, "old@example.com").await;
+    let (_, live, _) = signed_in(&t, "live@example.com").await;
+    let id = vec![(*old.as_uuid()).into()];
+    for table in ["sessions", "refresh_tokens", "authorization_codes"] {
+        let column = if table == "sessions" { "id" } else { "session_id" };
+        let sql = format!("update identity.{table} set expires_at = now() - interval '2 days' where {column} = $1");
+        t.sql(&sql, id.clone()).await;
+    }
+    let count = |table: &'static str, column: &'static str, session: SessionId| {
+        let sql = format!("select count(*) from identity.{table} where {column} = $1");
+        let t = &t;
+        async move { t.count(&sql, vec![(*session.as_uuid()).into()]).await }
+    };
+
+    // Act
+    let deleted = tp_identity::sweeper::sweep_once(&t.state, tp_identity::sweeper::GRACE_SECS).await.unwrap();
+
+    // Assert
+    assert_eq!(deleted, 3, "the old session, its code and its refresh token");
+    assert_eq!(count("sessions", "id", old).await, 0);
+    assert_eq!(count("refresh_tokens", "session_id", old).await, 0);
+    // The live person's rows stay, their used code too (expired, but within the grace day).
+    assert_eq!(count("sessions", "id", live).await, 1);
+    assert_eq!(count("refresh_tokens", "session_id", live).await, 1);
+    assert_eq!(count("authorization_codes", "session_id", live).await, 1);
+}
