@@ -4,12 +4,12 @@
 //! returning`): two concurrent uses of a link cannot both succeed, and an expired or used
 //! token is indistinguishable from an unknown one to the caller.
 
+use super::stmt;
 use std::time::Duration;
 
 use sea_orm::{ConnectionTrait, DbErr, QueryResult};
 use tp_ids::{TenantId, UserId};
 
-use crate::db::users::stmt;
 use crate::domain::account_token::{Purpose, TokenHash};
 
 /// Whom a live token is for.

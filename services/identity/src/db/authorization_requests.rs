@@ -4,13 +4,10 @@
 //!
 //! Not here: validating the request (`signin::request`); what is stored was checked there.
 
+use super::stmt;
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement, Value};
+use sea_orm::{ConnectionTrait, DbErr, Value};
 use uuid::Uuid;
-
-fn stmt(sql: &str, values: impl IntoIterator<Item = Value>) -> Statement {
-    Statement::from_sql_and_values(DbBackend::Postgres, sql, values)
-}
 
 /// How long a person has to finish signing in.
 const LIFETIME_SECS: f64 = 600.0;

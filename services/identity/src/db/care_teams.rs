@@ -1,15 +1,12 @@
 //! identity.care_teams (RLS): which clinician treats which client. Other services ask
 //! [`is_assigned`] (through the internal API) before showing a chart.
 
-use sea_orm::{ConnectionTrait, DbBackend, Statement, Value};
+use super::stmt;
+use sea_orm::{ConnectionTrait, Value};
 use tp_db::TenantTx;
 use tp_ids::UserId;
 
 use crate::error::Error;
-
-fn statement(sql: &str, values: Vec<Value>) -> Statement {
-    Statement::from_sql_and_values(DbBackend::Postgres, sql, values)
-}
 
 fn ids(tx: &TenantTx, clinician: UserId, client: UserId) -> Vec<Value> {
     vec![(*tx.tenant().as_uuid()).into(), (*clinician.as_uuid()).into(), (*client.as_uuid()).into()]
@@ -30,7 +27,7 @@ pub async fn assign(tx: &TenantTx, clinician: UserId, client: UserId) -> Result<
                              and status = 'active' and 'client' = any (roles)) \
                on conflict do nothing \
                returning 1";
-    let inserted = tx.query_one_raw(statement(sql, ids(tx, clinician, client))).await?.is_some();
+    let inserted = tx.query_one_raw(stmt(sql, ids(tx, clinician, client))).await?.is_some();
     if inserted || is_assigned(tx, clinician, client).await? {
         Ok(())
     } else {
@@ -41,7 +38,7 @@ pub async fn assign(tx: &TenantTx, clinician: UserId, client: UserId) -> Result<
 /// Ends an assignment; `NotFound` when there was none.
 pub async fn unassign(tx: &TenantTx, clinician: UserId, client: UserId) -> Result<(), Error> {
     let sql = "delete from identity.care_teams where tenant_id = $1 and clinician_id = $2 and client_id = $3";
-    match tx.execute_raw(statement(sql, ids(tx, clinician, client))).await?.rows_affected() {
+    match tx.execute_raw(stmt(sql, ids(tx, clinician, client))).await?.rows_affected() {
         0 => Err(Error::NotFound),
         _ => Ok(()),
     }
@@ -49,7 +46,7 @@ pub async fn unassign(tx: &TenantTx, clinician: UserId, client: UserId) -> Resul
 
 pub async fn is_assigned(tx: &TenantTx, clinician: UserId, client: UserId) -> Result<bool, Error> {
     let sql = "select 1 from identity.care_teams where tenant_id = $1 and clinician_id = $2 and client_id = $3";
-    Ok(tx.query_one_raw(statement(sql, ids(tx, clinician, client))).await?.is_some())
+    Ok(tx.query_one_raw(stmt(sql, ids(tx, clinician, client))).await?.is_some())
 }
 
 /// Assignments of the tenant, optionally narrowed to one clinician or one client.
@@ -66,7 +63,7 @@ pub async fn list(
         clinician.map(|c| *c.as_uuid()).into(),
         client.map(|c| *c.as_uuid()).into(),
     ];
-    let rows = tx.query_all_raw(statement(sql, values)).await?;
+    let rows = tx.query_all_raw(stmt(sql, values)).await?;
     rows.iter()
         .map(|row| {
             let clinician = UserId::from_uuid(row.try_get("", "clinician_id")?);

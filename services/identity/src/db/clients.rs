@@ -4,13 +4,10 @@
 //! Not here: checking secrets or grants (`oauth::client_auth`); the table has no RLS, so
 //! every tenant-scoped statement below filters on `tenant_id` itself.
 
-use sea_orm::{ConnectionTrait, DbBackend, DbErr, QueryResult, Statement, Value};
+use super::stmt;
+use sea_orm::{ConnectionTrait, DbErr, QueryResult, Value};
 use tp_ids::{ClientId, SessionId, TenantId};
 use uuid::Uuid;
-
-fn stmt(sql: &str, values: impl IntoIterator<Item = Value>) -> Statement {
-    Statement::from_sql_and_values(DbBackend::Postgres, sql, values)
-}
 
 /// A client as authentication and the grants need it.
 #[derive(Debug, Clone)]

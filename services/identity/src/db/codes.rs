@@ -3,14 +3,11 @@
 //! Expiry is judged by the database clock (`expires_at <= now()`), the same clock that
 //! wrote `expires_at`, so application and database clocks cannot disagree about it.
 
+use super::stmt;
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement, Value};
+use sea_orm::{ConnectionTrait, DbErr, Value};
 use tp_ids::{SessionId, TenantId, UserId};
 use uuid::Uuid;
-
-fn stmt(sql: &str, values: impl IntoIterator<Item = Value>) -> Statement {
-    Statement::from_sql_and_values(DbBackend::Postgres, sql, values)
-}
 
 pub(crate) struct CodeInsert {
     pub hash: Vec<u8>,

@@ -3,7 +3,8 @@
 //! (its membership through RLS). Kept apart from the tenants/users/memberships modules so
 //! those stay with their owners; the statements are federation's own.
 
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+use super::stmt;
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 use tp_db::{DbError, TenantTx};
 use tp_ids::{TenantId, UserId};
 use uuid::Uuid;
@@ -20,7 +21,7 @@ pub(crate) struct MemberCandidate {
 
 pub(crate) async fn tenant_id_by_slug(db: &DatabaseConnection, slug: &str) -> Result<Option<TenantId>, DbError> {
     let sql = "select id from identity.tenants where slug = $1";
-    let row = db.query_one_raw(Statement::from_sql_and_values(DbBackend::Postgres, sql, [slug.into()])).await?;
+    let row = db.query_one_raw(stmt(sql, [slug.into()])).await?;
     Ok(row.map(|r| r.try_get("", "id")).transpose()?.map(TenantId::from_uuid))
 }
 
@@ -28,18 +29,18 @@ pub(crate) async fn tenant_id_by_slug(db: &DatabaseConnection, slug: &str) -> Re
 pub(crate) async fn tenant_is_active(db: &DatabaseConnection, tenant: TenantId) -> Result<bool, DbError> {
     let sql = "select 1 as one from identity.tenants where id = $1 and status = 'active'";
     let values = [(*tenant.as_uuid()).into()];
-    Ok(db.query_one_raw(Statement::from_sql_and_values(DbBackend::Postgres, sql, values)).await?.is_some())
+    Ok(db.query_one_raw(stmt(sql, values)).await?.is_some())
 }
 
 pub(crate) async fn tenant_exists(db: &DatabaseConnection, tenant: TenantId) -> Result<bool, DbError> {
     let sql = "select 1 as one from identity.tenants where id = $1";
     let values = [(*tenant.as_uuid()).into()];
-    Ok(db.query_one_raw(Statement::from_sql_and_values(DbBackend::Postgres, sql, values)).await?.is_some())
+    Ok(db.query_one_raw(stmt(sql, values)).await?.is_some())
 }
 
 pub(crate) async fn authorization_request_is_live(db: &DatabaseConnection, id: Uuid) -> Result<bool, DbError> {
     let sql = "select 1 as one from identity.authorization_requests where id = $1 and expires_at > now()";
-    Ok(db.query_one_raw(Statement::from_sql_and_values(DbBackend::Postgres, sql, [id.into()])).await?.is_some())
+    Ok(db.query_one_raw(stmt(sql, [id.into()])).await?.is_some())
 }
 
 /// `email` must be normalised (lower case), as `identity.users.email` is.
@@ -50,7 +51,7 @@ pub(crate) async fn find_member(tx: &TenantTx, email: &str) -> Result<Option<Mem
                left join identity.memberships m on m.user_id = u.id and m.tenant_id = $2 \
                where u.email = $1";
     let values = [email.into(), (*tx.tenant().as_uuid()).into()];
-    let Some(row) = tx.query_one_raw(Statement::from_sql_and_values(DbBackend::Postgres, sql, values)).await? else {
+    let Some(row) = tx.query_one_raw(stmt(sql, values)).await? else {
         return Ok(None);
     };
     Ok(Some(MemberCandidate {
@@ -68,7 +69,7 @@ pub(crate) async fn link_member(tx: &TenantTx, user: UserId) -> Result<bool, DbE
     let membership = "update identity.memberships set status = 'active' \
                       where tenant_id = $1 and user_id = $2 and status in ('invited', 'active')";
     let values = [(*tx.tenant().as_uuid()).into(), (*user.as_uuid()).into()];
-    let updated = tx.execute_raw(Statement::from_sql_and_values(DbBackend::Postgres, membership, values)).await?;
+    let updated = tx.execute_raw(stmt(membership, values)).await?;
     if updated.rows_affected() == 0 {
         return Ok(false);
     }
@@ -76,6 +77,6 @@ pub(crate) async fn link_member(tx: &TenantTx, user: UserId) -> Result<bool, DbE
                    status = case when status = 'invited' then 'active' else status end \
                    where id = $1 and status <> 'disabled'";
     let values = [(*user.as_uuid()).into()];
-    let updated = tx.execute_raw(Statement::from_sql_and_values(DbBackend::Postgres, account, values)).await?;
+    let updated = tx.execute_raw(stmt(account, values)).await?;
     Ok(updated.rows_affected() == 1)
 }

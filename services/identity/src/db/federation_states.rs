@@ -3,7 +3,8 @@
 //! known, so it carries no RLS; a database reader still cannot forge a callback). Taking a
 //! state marks it used in the same statement: single use holds under concurrent callbacks.
 
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+use super::stmt;
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 use tp_db::DbError;
 use tp_ids::TenantId;
 use uuid::Uuid;
@@ -37,7 +38,7 @@ pub(crate) async fn insert(db: &DatabaseConnection, new: &NewFederationState<'_>
         new.pkce_verifier.into(),
         new.ttl_secs.into(),
     ];
-    db.execute_raw(Statement::from_sql_and_values(DbBackend::Postgres, sql, values)).await?;
+    db.execute_raw(stmt(sql, values)).await?;
     Ok(())
 }
 
@@ -46,7 +47,7 @@ pub(crate) async fn take(db: &DatabaseConnection, state_hash: &[u8]) -> Result<O
     let sql = "update identity.federation_states set used_at = now() \
                where state_hash = $1 and used_at is null and expires_at > now() \
                returning tenant_id, request_id, nonce, pkce_verifier";
-    let statement = Statement::from_sql_and_values(DbBackend::Postgres, sql, [state_hash.to_vec().into()]);
+    let statement = stmt(sql, [state_hash.to_vec().into()]);
     let Some(row) = db.query_one_raw(statement).await? else {
         return Ok(None);
     };

@@ -1,7 +1,8 @@
 //! identity.memberships (RLS): who belongs to a practice, with which roles. Every function
 //! takes a [`TenantTx`], so a query without a tenant does not compile and RLS applies.
 
-use sea_orm::{ConnectionTrait, DbBackend, QueryResult, Statement, Value};
+use super::stmt;
+use sea_orm::{ConnectionTrait, QueryResult};
 use tp_auth::Role;
 use tp_db::TenantTx;
 use tp_ids::UserId;
@@ -15,10 +16,6 @@ pub struct Member {
     pub display_name: Option<String>,
     pub roles: Vec<Role>,
     pub status: String,
-}
-
-fn statement(sql: &str, values: Vec<Value>) -> Statement {
-    Statement::from_sql_and_values(DbBackend::Postgres, sql, values)
 }
 
 fn roles_from_db(roles: &[String]) -> Vec<Role> {
@@ -43,14 +40,14 @@ const MEMBER_SELECT: &str = "select m.user_id, u.email, u.display_name, m.roles,
 pub async fn list(tx: &TenantTx) -> Result<Vec<Member>, Error> {
     // The explicit tenant predicate doubles RLS (defence in depth, STYLE §J).
     let sql = format!("{MEMBER_SELECT} where m.tenant_id = $1 and m.status <> 'removed' order by u.email");
-    let rows = tx.query_all_raw(statement(&sql, vec![(*tx.tenant().as_uuid()).into()])).await?;
+    let rows = tx.query_all_raw(stmt(&sql, vec![(*tx.tenant().as_uuid()).into()])).await?;
     rows.iter().map(member_from_row).collect()
 }
 
 pub async fn get(tx: &TenantTx, user: UserId) -> Result<Option<Member>, Error> {
     let sql = format!("{MEMBER_SELECT} where m.tenant_id = $1 and m.user_id = $2 and m.status <> 'removed'");
     let values = vec![(*tx.tenant().as_uuid()).into(), (*user.as_uuid()).into()];
-    tx.query_one_raw(statement(&sql, values)).await?.as_ref().map(member_from_row).transpose()
+    tx.query_one_raw(stmt(&sql, values)).await?.as_ref().map(member_from_row).transpose()
 }
 
 /// Replaces the roles of an existing (not removed) membership.
@@ -59,7 +56,7 @@ pub async fn set_roles(tx: &TenantTx, user: UserId, roles: &[Role]) -> Result<Me
     let sql = "update identity.memberships set roles = $3 \
                where tenant_id = $1 and user_id = $2 and status <> 'removed'";
     let values = vec![(*tx.tenant().as_uuid()).into(), (*user.as_uuid()).into(), names.into()];
-    if tx.execute_raw(statement(sql, values)).await?.rows_affected() == 0 {
+    if tx.execute_raw(stmt(sql, values)).await?.rows_affected() == 0 {
         return Err(Error::NotFound);
     }
     get(tx, user).await?.ok_or(Error::NotFound)
@@ -71,11 +68,11 @@ pub async fn remove(tx: &TenantTx, user: UserId) -> Result<(), Error> {
     let values = || vec![(*tx.tenant().as_uuid()).into(), (*user.as_uuid()).into()];
     let sql = "update identity.memberships set status = 'removed' \
                where tenant_id = $1 and user_id = $2 and status <> 'removed'";
-    if tx.execute_raw(statement(sql, values())).await?.rows_affected() == 0 {
+    if tx.execute_raw(stmt(sql, values())).await?.rows_affected() == 0 {
         return Err(Error::NotFound);
     }
     let sql = "delete from identity.care_teams where tenant_id = $1 and (clinician_id = $2 or client_id = $2)";
-    tx.execute_raw(statement(sql, values())).await?;
+    tx.execute_raw(stmt(sql, values())).await?;
     Ok(())
 }
 
@@ -92,6 +89,6 @@ pub async fn end_sessions(tx: &TenantTx, user: UserId, recent_secs: u64) -> Resu
                select id from s";
     let recent = recent_secs as f64;
     let values = vec![(*tx.tenant().as_uuid()).into(), (*user.as_uuid()).into(), recent.into()];
-    let rows = tx.query_all_raw(statement(sql, values)).await?;
+    let rows = tx.query_all_raw(stmt(sql, values)).await?;
     rows.iter().map(|row| row.try_get::<uuid::Uuid>("", "id").map_err(Error::from)).collect()
 }

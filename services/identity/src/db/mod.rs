@@ -1,5 +1,12 @@
 //! Queries of the identity schema: the only place SQL appears.
 
+use sea_orm::{DbBackend, Statement, Value};
+
+/// A PostgreSQL statement with positional parameters (`$1`, `$2`, ...).
+pub(crate) fn stmt(sql: &str, values: impl IntoIterator<Item = Value>) -> Statement {
+    Statement::from_sql_and_values(DbBackend::Postgres, sql, values)
+}
+
 pub mod account_tokens;
 pub mod authorization_requests;
 pub mod care_teams;

@@ -7,13 +7,10 @@
 //! (`app.user_id`, transaction-local) instead of a tenant, so it sees that person's rows in
 //! every practice and nobody else's. Suspended and offboarded practices are never listed.
 
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement, TransactionTrait as _, Value};
+use super::stmt;
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, TransactionTrait as _, Value};
 use tp_ids::{TenantId, UserId};
 use uuid::Uuid;
-
-fn stmt(sql: &str, values: impl IntoIterator<Item = Value>) -> Statement {
-    Statement::from_sql_and_values(DbBackend::Postgres, sql, values)
-}
 
 /// One practice the person may sign in to, with what the sign-in needs of its policy.
 #[derive(Debug, Clone)]

@@ -4,10 +4,10 @@
 //! Every "accept" is a conditional update that reports whether it applied, so a TOTP step
 //! or a recovery code cannot be used twice even by two concurrent requests.
 
+use super::stmt;
 use sea_orm::{ConnectionTrait, DbErr};
 use tp_ids::UserId;
 
-use crate::db::users::stmt;
 use crate::domain::email::Email;
 
 /// A person's second-factor state.

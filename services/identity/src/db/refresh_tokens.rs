@@ -4,14 +4,11 @@
 //!
 //! Not here: the rules (reuse detection, session checks) in `oauth::refresh`.
 
+use super::stmt;
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement, Value};
+use sea_orm::{ConnectionTrait, DbErr, Value};
 use tp_ids::{SessionId, TenantId, UserId};
 use uuid::Uuid;
-
-fn stmt(sql: &str, values: impl IntoIterator<Item = Value>) -> Statement {
-    Statement::from_sql_and_values(DbBackend::Postgres, sql, values)
-}
 
 pub(crate) struct NewRefreshToken {
     pub family: Uuid,

@@ -5,14 +5,11 @@
 //! `last_seen_at` on a refresh and sets `revoked_at` when a token family is compromised.
 //! Timeouts are judged by the database clock, like every expiry in this schema.
 
+use super::stmt;
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement, Value};
+use sea_orm::{ConnectionTrait, DbErr, Value};
 use tp_ids::{SessionId, TenantId, UserId};
 use uuid::Uuid;
-
-fn stmt(sql: &str, values: impl IntoIterator<Item = Value>) -> Statement {
-    Statement::from_sql_and_values(DbBackend::Postgres, sql, values)
-}
 
 /// Idle timeout of sessions without a tenant (platform operators): the tenant default.
 const DEFAULT_IDLE_TIMEOUT_SECS: i32 = 900;

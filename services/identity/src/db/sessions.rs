@@ -7,16 +7,13 @@
 //! Not here: whether a session may yield tokens at the token endpoint (`db::revocation`,
 //! whose rules [`find_by_token`] mirrors), or publishing revocations to Redis.
 
+use super::stmt;
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement, Value};
+use sea_orm::{ConnectionTrait, DbErr, Value};
 use tp_ids::{SessionId, TenantId, UserId};
 use uuid::Uuid;
 
 use crate::domain::session::Stage;
-
-fn stmt(sql: &str, values: impl IntoIterator<Item = Value>) -> Statement {
-    Statement::from_sql_and_values(DbBackend::Postgres, sql, values)
-}
 
 /// Idle timeout before a practice is chosen (and for operators): the tenant default, as in
 /// `db::revocation`.

@@ -3,7 +3,9 @@
 //! statement also names the tenant (defence in depth). The client secret is not here: it
 //! lives in Vault KV (`federation::config`).
 
-use sea_orm::{ConnectionTrait, DbBackend, Statement};
+use super::stmt;
+use sea_orm::ConnectionTrait;
+
 use tp_db::{DbError, TenantTx};
 
 /// One practice's provider as stored.
@@ -29,13 +31,13 @@ pub(crate) async fn upsert(tx: &TenantTx, row: &SsoProviderRow) -> Result<(), Db
         row.allowed_domains.clone().into(),
         row.enabled.into(),
     ];
-    tx.execute_raw(Statement::from_sql_and_values(DbBackend::Postgres, sql, values)).await?;
+    tx.execute_raw(stmt(sql, values)).await?;
     Ok(())
 }
 
 pub(crate) async fn find(tx: &TenantTx) -> Result<Option<SsoProviderRow>, DbError> {
     let sql = "select issuer, client_id, allowed_domains, enabled from identity.sso_providers where tenant_id = $1";
-    let statement = Statement::from_sql_and_values(DbBackend::Postgres, sql, [(*tx.tenant().as_uuid()).into()]);
+    let statement = stmt(sql, [(*tx.tenant().as_uuid()).into()]);
     let Some(row) = tx.query_one_raw(statement).await? else {
         return Ok(None);
     };
@@ -50,6 +52,6 @@ pub(crate) async fn find(tx: &TenantTx) -> Result<Option<SsoProviderRow>, DbErro
 /// `true` when there was a provider to delete.
 pub(crate) async fn delete(tx: &TenantTx) -> Result<bool, DbError> {
     let sql = "delete from identity.sso_providers where tenant_id = $1";
-    let statement = Statement::from_sql_and_values(DbBackend::Postgres, sql, [(*tx.tenant().as_uuid()).into()]);
+    let statement = stmt(sql, [(*tx.tenant().as_uuid()).into()]);
     Ok(tx.execute_raw(statement).await?.rows_affected() > 0)
 }

@@ -1,14 +1,11 @@
 //! Who a token is about: the person's claims (email, name) and status, and their roles in
 //! the tenant the token is for. Read-only; accounts and memberships are managed elsewhere.
 
-use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement, Value};
+use super::stmt;
+use sea_orm::{ConnectionTrait, DbErr, Value};
 use tp_db::TenantTx;
 use tp_ids::UserId;
 use uuid::Uuid;
-
-fn stmt(sql: &str, values: impl IntoIterator<Item = Value>) -> Statement {
-    Statement::from_sql_and_values(DbBackend::Postgres, sql, values)
-}
 
 pub(crate) struct Subject {
     pub email: String,

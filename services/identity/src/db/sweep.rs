@@ -4,7 +4,8 @@
 //! reused refresh token still revokes its family); afterwards they are inert and only grow
 //! the tables. Audit events keep their ids; nothing here touches `audit.events`.
 
-use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement};
+use super::stmt;
+use sea_orm::{ConnectionTrait, DbErr};
 
 /// Children first: codes and refresh tokens reference sessions, federation states reference
 /// authorization requests (cascade). Each statement is independent and idempotent.
@@ -23,7 +24,7 @@ const SWEEPS: [&str; 6] = [
 pub(crate) async fn sweep_expired(db: &impl ConnectionTrait, grace_secs: u32) -> Result<u64, DbErr> {
     let mut deleted = 0;
     for sql in SWEEPS {
-        let statement = Statement::from_sql_and_values(DbBackend::Postgres, sql, [f64::from(grace_secs).into()]);
+        let statement = stmt(sql, [f64::from(grace_secs).into()]);
         deleted += db.execute_raw(statement).await?.rows_affected();
     }
     Ok(deleted)

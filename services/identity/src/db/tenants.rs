@@ -1,8 +1,9 @@
 //! identity.tenants: create, read, list, lifecycle and policy. Not RLS (see the migration):
 //! callers authorize first (`domain::admin`).
 
+use super::stmt;
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, DbBackend, QueryResult, Statement, Value};
+use sea_orm::{ConnectionTrait, QueryResult, Value};
 use tp_auth::Role;
 use tp_ids::TenantId;
 
@@ -21,10 +22,6 @@ pub struct Tenant {
 
 const COLUMNS: &str =
     "id, slug, name, status, mfa_required_roles, idle_timeout_secs, absolute_timeout_secs, created_at";
-
-fn statement(sql: &str, values: Vec<Value>) -> Statement {
-    Statement::from_sql_and_values(DbBackend::Postgres, sql, values)
-}
 
 fn from_row(row: &QueryResult) -> Result<Tenant, Error> {
     let roles: Vec<String> = row.try_get("", "mfa_required_roles")?;
@@ -54,7 +51,7 @@ pub async fn create(
 ) -> Result<Tenant, Error> {
     let sql = format!("insert into identity.tenants (id, slug, name) values ($1, $2, $3) returning {COLUMNS}");
     let values = vec![(*id.as_uuid()).into(), slug.as_str().into(), name.as_str().into()];
-    match db.query_one_raw(statement(&sql, values)).await {
+    match db.query_one_raw(stmt(&sql, values)).await {
         Ok(Some(row)) => from_row(&row),
         Ok(None) => Err(Error::Internal(anyhow::anyhow!("insert returned no row"))),
         Err(e) if e.to_string().contains("tenants_slug_key") => Err(Error::Conflict("tenant slug")),
@@ -64,13 +61,13 @@ pub async fn create(
 
 pub async fn get(db: &impl ConnectionTrait, id: TenantId) -> Result<Option<Tenant>, Error> {
     let sql = format!("select {COLUMNS} from identity.tenants where id = $1");
-    db.query_one_raw(statement(&sql, vec![(*id.as_uuid()).into()])).await?.as_ref().map(from_row).transpose()
+    db.query_one_raw(stmt(&sql, vec![(*id.as_uuid()).into()])).await?.as_ref().map(from_row).transpose()
 }
 
 /// Every tenant, oldest first (operators only; there are hundreds, not millions).
 pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<Tenant>, Error> {
     let sql = format!("select {COLUMNS} from identity.tenants order by created_at, id");
-    db.query_all_raw(statement(&sql, Vec::new())).await?.iter().map(from_row).collect()
+    db.query_all_raw(stmt(&sql, Vec::new())).await?.iter().map(from_row).collect()
 }
 
 /// Moves a tenant to `status`, stamping when it happened. Offboarded is final: such a tenant
@@ -85,7 +82,7 @@ pub async fn set_status(db: &impl ConnectionTrait, id: TenantId, status: TenantS
         "update identity.tenants set status = $2, {stamp} where id = $1 and status <> 'offboarded' returning {COLUMNS}"
     );
     let values = vec![(*id.as_uuid()).into(), status.as_str().into()];
-    db.query_one_raw(statement(&sql, values)).await?.as_ref().map(from_row).transpose()?.ok_or(Error::NotFound)
+    db.query_one_raw(stmt(&sql, values)).await?.as_ref().map(from_row).transpose()?.ok_or(Error::NotFound)
 }
 
 pub async fn set_policy(db: &impl ConnectionTrait, id: TenantId, policy: &SessionPolicy) -> Result<Tenant, Error> {
@@ -100,14 +97,14 @@ pub async fn set_policy(db: &impl ConnectionTrait, id: TenantId, policy: &Sessio
         i32::try_from(policy.idle_timeout_secs).unwrap_or(i32::MAX).into(),
         i32::try_from(policy.absolute_timeout_secs).unwrap_or(i32::MAX).into(),
     ];
-    db.query_one_raw(statement(&sql, values)).await?.as_ref().map(from_row).transpose()?.ok_or(Error::NotFound)
+    db.query_one_raw(stmt(&sql, values)).await?.as_ref().map(from_row).transpose()?.ok_or(Error::NotFound)
 }
 
 /// The `sid` of every live API client of the tenant: suspension publishes them as revoked,
 /// reactivation withdraws that again (the clients themselves were never revoked).
 pub async fn api_client_sessions(db: &impl ConnectionTrait, id: TenantId) -> Result<Vec<uuid::Uuid>, Error> {
     let sql = "select session_id as id from identity.oauth_clients where tenant_id = $1 and revoked_at is null";
-    let rows = db.query_all_raw(statement(sql, vec![(*id.as_uuid()).into()])).await?;
+    let rows = db.query_all_raw(stmt(sql, vec![(*id.as_uuid()).into()])).await?;
     rows.iter().map(|row| row.try_get::<uuid::Uuid>("", "id").map_err(Error::from)).collect()
 }
 
@@ -130,6 +127,6 @@ pub async fn revoke_everything(
                    where tenant_id = $1 and revoked_at is null returning 1), \
                c as (select session_id as id from identity.oauth_clients where tenant_id = $1 and revoked_at is null) \
                select id from s union select id from c";
-    let rows = db.query_all_raw(statement(sql, vec![tenant, recent])).await?;
+    let rows = db.query_all_raw(stmt(sql, vec![tenant, recent])).await?;
     rows.iter().map(|row| row.try_get::<uuid::Uuid>("", "id").map_err(Error::from)).collect()
 }

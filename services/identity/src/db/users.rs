@@ -7,18 +7,15 @@
 //! take any connection; `memberships` is tenant-owned and its statements take a
 //! [`TenantTx`]. MFA columns are in `db::recovery_codes`.
 
+use super::stmt;
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, DbBackend, DbErr, QueryResult, Statement, Value};
+use sea_orm::{ConnectionTrait, DbErr, QueryResult, Value};
 use tp_auth::Role;
 use tp_db::TenantTx;
 use tp_ids::{SessionId, TenantId, UserId};
 
 use crate::domain::email::Email;
 use crate::domain::password::PasswordHash;
-
-pub(crate) fn stmt(sql: &str, values: impl IntoIterator<Item = Value>) -> Statement {
-    Statement::from_sql_and_values(DbBackend::Postgres, sql, values)
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UserStatus {
