@@ -65,7 +65,13 @@ impl Identity {
         oauth::clients::register_configured_clients(&db, &identity, settings.environment)
             .await
             .map_err(StartupError::Config)?;
-        let verifier_config = tp_auth::VerifierConfig::new(identity.issuer(), &identity.audience);
+        // identity verifies its own tokens like any service, but reads its keys over its own
+        // listener: the public issuer URL may not be reachable from inside the deployment.
+        let own = settings.http.host;
+        let own = if own.is_unspecified() { std::net::IpAddr::from([127, 0, 0, 1]) } else { own };
+        let mut verifier_config = tp_auth::VerifierConfig::new(identity.issuer(), &identity.audience);
+        verifier_config.jwks_url =
+            Some(format!("http://{}/oauth2/jwks", std::net::SocketAddr::new(own, settings.http.port)));
         let verifier = tp_auth::Verifier::new(&verifier_config)
             .map_err(|e| StartupError::Config(format!("token verifier: {}", tp_errors::error_chain(&e))))?;
         let callback = format!("{}/federation/callback", identity.issuer());

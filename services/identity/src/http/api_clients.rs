@@ -51,7 +51,7 @@ async fn create(
         client_secret,
         name: body.name.trim().to_owned(),
         scopes: body.scopes,
-        approved: !caller.operator,
+        approved: created.approved,
     };
     Ok((StatusCode::CREATED, Json(body)))
 }

@@ -29,6 +29,8 @@ use crate::error::Error;
 pub struct NewApiClient {
     pub client_id: ClientId,
     pub secret: SecretString,
+    /// `false` while it waits for a practice admin's approval.
+    pub approved: bool,
 }
 
 /// An API client as the practice admin sees it (never its secret).
@@ -86,7 +88,7 @@ pub async fn create_api_client(
         .detail("scope", scopes.to_string());
     audit::record(&*tx, &event).await?;
     tx.commit().await?;
-    Ok(NewApiClient { client_id, secret: SecretString::from(secret) })
+    Ok(NewApiClient { client_id, secret: SecretString::from(secret), approved })
 }
 
 /// The tenant's API clients, newest first, revoked ones included (marked).
