@@ -1,0 +1,101 @@
+//! The permissions: one per kind of operation, named for what it lets the caller do.
+
+/// Something a caller may be allowed to do. New domains add their permissions here and a
+/// row per role in [`crate::granted`]; the matrix tests enumerate [`Permission::ALL`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Permission {
+    /// The caller's own account: profile, practices, sessions. People only, never machines.
+    OwnAccount,
+    /// Create, list, suspend, reactivate and offboard practices (platform operators).
+    TenantsAdminister,
+    /// Read a practice's settings (name, status, session policy).
+    TenantSettingsRead,
+    /// Change a practice's session policy.
+    TenantSettingsWrite,
+    /// List a practice's members with their contact details (email).
+    MembersRead,
+    /// Invite people with roles other than practice admin.
+    MembersInvite,
+    /// Invite practice admins (what an operator does for a new practice).
+    AdminsInvite,
+    /// Change members' roles and remove members.
+    MembersManage,
+    /// Look people of the practice up by id: name and roles, no contact details.
+    DirectoryRead,
+    /// Read care-team assignments (who treats whom).
+    CareTeamsRead,
+    /// Assign and unassign clinicians to clients.
+    CareTeamsManage,
+    /// Register, list and revoke API clients.
+    ApiClientsManage,
+    /// Let an operator-registered API client obtain tokens.
+    ApiClientsApprove,
+    /// Connect the practice's own identity provider.
+    SsoConfigure,
+}
+
+impl Permission {
+    pub const ALL: [Permission; 14] = [
+        Permission::OwnAccount,
+        Permission::TenantsAdminister,
+        Permission::TenantSettingsRead,
+        Permission::TenantSettingsWrite,
+        Permission::MembersRead,
+        Permission::MembersInvite,
+        Permission::AdminsInvite,
+        Permission::MembersManage,
+        Permission::DirectoryRead,
+        Permission::CareTeamsRead,
+        Permission::CareTeamsManage,
+        Permission::ApiClientsManage,
+        Permission::ApiClientsApprove,
+        Permission::SsoConfigure,
+    ];
+
+    /// The OAuth scope an API client needs on top of its role, or `None` when the
+    /// permission is never a machine's.
+    pub const fn api_scope(self) -> Option<&'static str> {
+        match self {
+            Permission::TenantSettingsRead
+            | Permission::MembersRead
+            | Permission::DirectoryRead
+            | Permission::CareTeamsRead => Some("identity:read"),
+            Permission::OwnAccount
+            | Permission::TenantsAdminister
+            | Permission::TenantSettingsWrite
+            | Permission::MembersInvite
+            | Permission::AdminsInvite
+            | Permission::MembersManage
+            | Permission::CareTeamsManage
+            | Permission::ApiClientsManage
+            | Permission::ApiClientsApprove
+            | Permission::SsoConfigure => None,
+        }
+    }
+
+    /// Stable name for logs and error details.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Permission::OwnAccount => "own_account",
+            Permission::TenantsAdminister => "tenants_administer",
+            Permission::TenantSettingsRead => "tenant_settings_read",
+            Permission::TenantSettingsWrite => "tenant_settings_write",
+            Permission::MembersRead => "members_read",
+            Permission::MembersInvite => "members_invite",
+            Permission::AdminsInvite => "admins_invite",
+            Permission::MembersManage => "members_manage",
+            Permission::DirectoryRead => "directory_read",
+            Permission::CareTeamsRead => "care_teams_read",
+            Permission::CareTeamsManage => "care_teams_manage",
+            Permission::ApiClientsManage => "api_clients_manage",
+            Permission::ApiClientsApprove => "api_clients_approve",
+            Permission::SsoConfigure => "sso_configure",
+        }
+    }
+}
+
+impl std::fmt::Display for Permission {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
