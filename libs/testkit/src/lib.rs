@@ -1,8 +1,8 @@
 //! Test harness for integration tests against the real dependencies of the test profile:
 //! a fresh PostgreSQL database per test cloned from a migrated template ([`db`]), Vault
 //! handles and a throwaway OpenBao server ([`vault`]), a real service on port 0 ([`app`]), an
-//! SMTP sink that keeps what services send ([`smtp`]) and a real external OpenID provider for
-//! federation ([`idp`]).
+//! SMTP sink that keeps what services send ([`smtp`]), a real external OpenID provider for
+//! federation ([`idp`]) and access tokens for test principals ([`tokens`]).
 //!
 //! Every test binary calls [`init`] first (idempotent) so TLS-using clients have a crypto
 //! provider, and sets `TEST_LOG=1` to see logs.
@@ -12,6 +12,7 @@ pub mod db;
 pub mod env;
 pub mod idp;
 pub mod smtp;
+pub mod tokens;
 pub mod vault;
 
 pub use env::TestEnv;

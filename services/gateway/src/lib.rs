@@ -1,11 +1,20 @@
-//! The gateway service: the public GraphQL API: authentication, tenant scope, role-based access and limits in front of every other service. It owns no data.
-//!
-//! So far it serves `/healthz` and `/readyz` only; its domain arrives with its own issue.
-//! [`Gateway`] plugs it into the shared runtime (`tp_server`), which binds, layers and serves.
+//! The gateway: the public GraphQL API in front of every other service. It authenticates the
+//! caller, enforces the permission table and the request limits, and calls the services
+//! with the caller's own token. It owns no data.
+
+pub mod config;
+mod downstream;
+mod events;
+mod graphql;
+mod http;
+mod ratelimit;
+mod state;
 
 use axum::Router;
 use tp_ids::Service;
 use tp_server::{Deps, ServiceApp, Settings, StartupError};
+
+pub use graphql::schema_sdl;
 
 /// The gateway service as the shared runtime sees it.
 pub struct Gateway;
@@ -14,7 +23,8 @@ impl ServiceApp for Gateway {
     const SERVICE: Service = Service::Gateway;
     type Migrator = tp_db::migration::NoMigrations;
 
-    async fn routes(_deps: Deps, _settings: &Settings) -> Result<Router, StartupError> {
-        Ok(Router::new())
+    async fn routes(deps: Deps, settings: &Settings) -> Result<Router, StartupError> {
+        let state = state::AppState::build(deps, settings)?;
+        Ok(http::router(state))
     }
 }

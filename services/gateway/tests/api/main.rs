@@ -1,3 +1,6 @@
-//! Integration tests of the gateway service: the real binary's router on port 0.
+//! Integration tests of the gateway: real identity, real Redis and OpenBao, the gateway's
+//! own router on port 0.
 
+mod api;
+mod harness;
 mod health;

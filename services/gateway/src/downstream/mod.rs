@@ -1,0 +1,140 @@
+//! Calls to the services behind the gateway: JSON over HTTP with the caller's own token
+//! (services verify it again), the request id and the W3C trace context, under a timeout.
+//!
+//! Failures map onto the GraphQL codes: a service's client-side answer keeps its kind and
+//! its (client-safe) message; a service that is down, slow or failing is UNAVAILABLE for the
+//! fields it serves. Typed clients per service live beside this module.
+
+pub mod identity;
+
+use std::time::Duration;
+
+use reqwest::{Method, StatusCode};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use tp_errors::ErrorKind;
+
+use crate::graphql::context::RequestCtx;
+use crate::graphql::error::GqlError;
+
+/// Largest answer read from a service; anything bigger is a failure, not a memory spike.
+const MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
+
+/// One downstream service: its base URL and a pooled HTTP client.
+#[derive(Clone)]
+pub struct Downstream {
+    name: &'static str,
+    base: String,
+    http: reqwest::Client,
+}
+
+/// What a service failed with, as its error body says (tp_errors::ErrorBody).
+#[derive(serde::Deserialize)]
+struct ErrorBody {
+    error: ErrorDetail,
+}
+
+#[derive(serde::Deserialize)]
+struct ErrorDetail {
+    kind: ErrorKind,
+    message: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+enum CallError {
+    #[error("{service} could not be reached")]
+    Transport { service: &'static str, source: reqwest::Error },
+    #[error("{service} answered {status}")]
+    Status { service: &'static str, status: StatusCode },
+    #[error("{service} sent an unreadable answer")]
+    Body { service: &'static str, source: Box<dyn std::error::Error + Send + Sync> },
+}
+
+impl Downstream {
+    pub fn new(name: &'static str, base: &str, timeout: Duration) -> Result<Self, reqwest::Error> {
+        let http = reqwest::Client::builder()
+            .timeout(timeout)
+            .connect_timeout(timeout)
+            .pool_idle_timeout(Duration::from_secs(60))
+            .build()?;
+        Ok(Self { name, base: base.trim_end_matches('/').to_owned(), http })
+    }
+
+    pub async fn get<T: DeserializeOwned>(&self, cx: &RequestCtx, path: &str) -> Result<T, GqlError> {
+        let bytes = self.send(cx, Method::GET, path, None::<&()>).await?;
+        self.decode(&bytes)
+    }
+
+    pub async fn send_json<B: Serialize, T: DeserializeOwned>(
+        &self,
+        cx: &RequestCtx,
+        method: Method,
+        path: &str,
+        body: &B,
+    ) -> Result<T, GqlError> {
+        let bytes = self.send(cx, method, path, Some(body)).await?;
+        self.decode(&bytes)
+    }
+
+    /// A call whose answer has no body worth reading (204, 202).
+    pub async fn send_unit<B: Serialize>(
+        &self,
+        cx: &RequestCtx,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<(), GqlError> {
+        self.send(cx, method, path, body).await.map(drop)
+    }
+
+    #[tracing::instrument(skip_all, fields(service = self.name, %method))]
+    async fn send<B: Serialize>(
+        &self,
+        cx: &RequestCtx,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<axum::body::Bytes, GqlError> {
+        let caller = cx.caller()?;
+        let mut request = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(&caller.token)
+            .header("x-request-id", cx.request_id());
+        for (name, value) in cx.trace_headers() {
+            request = request.header(*name, value);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let transport = |source| CallError::Transport { service: self.name, source };
+        let response = request.send().await.map_err(|e| unavailable(&transport(e)))?;
+        let status = response.status();
+        if response.content_length().is_some_and(|len| len > MAX_RESPONSE_BYTES as u64) {
+            return Err(unavailable(&CallError::Status { service: self.name, status }));
+        }
+        let bytes = response.bytes().await.map_err(|e| unavailable(&transport(e)))?;
+        if status.is_success() {
+            return Ok(bytes);
+        }
+        Err(self.failure(status, &bytes))
+    }
+
+    fn decode<T: DeserializeOwned>(&self, bytes: &[u8]) -> Result<T, GqlError> {
+        serde_json::from_slice(bytes)
+            .map_err(|e| GqlError::server(ErrorKind::Internal, &CallError::Body { service: self.name, source: e.into() }))
+    }
+
+    /// A service's refusal keeps its kind and message (services' messages are client-safe by
+    /// contract); its own failures become UNAVAILABLE here.
+    fn failure(&self, status: StatusCode, bytes: &[u8]) -> GqlError {
+        match serde_json::from_slice::<ErrorBody>(bytes) {
+            Ok(ErrorBody { error }) if !error.kind.is_server_side() => GqlError::new(error.kind, error.message),
+            _ => unavailable(&CallError::Status { service: self.name, status }),
+        }
+    }
+}
+
+fn unavailable(cause: &CallError) -> GqlError {
+    GqlError::server(ErrorKind::Unavailable, cause)
+}

@@ -1,0 +1,52 @@
+//! The schema: one module per domain, merged into the Query, Mutation and Subscription
+//! roots, with the limits every operation is held to.
+
+pub mod context;
+pub mod error;
+mod identity;
+mod ids;
+mod limits;
+
+use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
+
+use crate::config::Limits;
+use crate::downstream::identity::IdentityClient;
+use crate::graphql::context::RequestCtx;
+use crate::graphql::identity::loaders::DirectoryLoader;
+
+#[derive(MergedObject, Default)]
+pub struct Query(identity::query::IdentityQuery);
+
+#[derive(MergedObject, Default)]
+pub struct Mutation(identity::mutation::IdentityMutation);
+
+#[derive(MergedSubscription, Default)]
+pub struct Subscription(identity::subscription::IdentitySubscription);
+
+pub type ApiSchema = Schema<Query, Mutation, Subscription>;
+
+/// The schema with its limits; the caller adds the shared data (clients, the event hub).
+pub fn builder(limits: &Limits, introspection: bool) -> SchemaBuilder<Query, Mutation, Subscription> {
+    let builder = Schema::build(Query::default(), Mutation::default(), Subscription::default())
+        .limit_depth(limits.max_depth)
+        .limit_complexity(limits.max_complexity)
+        .limit_recursive_depth(limits.max_depth.saturating_mul(2))
+        .limit_directives(8)
+        .disable_suggestions()
+        .extension(limits::AliasLimit(limits.max_aliases));
+    if introspection { builder } else { builder.disable_introspection() }
+}
+
+/// The schema in SDL, as served at `/schema.graphql`.
+pub fn schema_sdl() -> String {
+    builder(&Limits::default(), true).finish().sdl()
+}
+
+/// What each request carries besides the schema data: who calls, and its own loaders
+/// (never shared between requests, so never between tenants).
+pub fn request_data(cx: RequestCtx, identity: IdentityClient) -> async_graphql::Data {
+    let mut data = async_graphql::Data::default();
+    data.insert(DirectoryLoader::data_loader(cx.clone(), identity));
+    data.insert(cx);
+    data
+}
