@@ -29,8 +29,9 @@ pub const fn granted(role: Role) -> &'static [Permission] {
         Role::Clinician | Role::Staff => &[OwnAccount, DirectoryRead],
         Role::Client => &[OwnAccount],
         Role::ApiClient => &[TenantSettingsRead, MembersRead, DirectoryRead, CareTeamsRead],
+        // Operators are a machine client today: no "own account" (a person's profile).
         Role::PlatformOperator => {
-            &[OwnAccount, TenantsAdminister, TenantSettingsRead, TenantSettingsWrite, AdminsInvite, ApiClientsManage]
+            &[TenantsAdminister, TenantSettingsRead, TenantSettingsWrite, AdminsInvite, ApiClientsManage]
         }
     }
 }
@@ -90,7 +91,7 @@ mod tests {
             (Role::Staff, "y.......y....."),
             (Role::Client, "y............."),
             (Role::ApiClient, "..y.y...yy...."),
-            (Role::PlatformOperator, "yyyy..y....y.."),
+            (Role::PlatformOperator, ".yyy..y....y.."),
         ];
         for (role, row) in expected {
             let row: Vec<char> = row.chars().collect();

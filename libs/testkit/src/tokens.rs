@@ -19,11 +19,8 @@ pub async fn sign(key: &str, claims: &Value) -> String {
     let versions = vault.read_public_keys(key).await.expect("signing key exists (start identity first)");
     let version = versions.last().expect("a key version").version;
     let header = serde_json::json!({ "alg": "ES256", "typ": "at+jwt", "kid": format!("{key}-v{version}") });
-    let input = format!(
-        "{}.{}",
-        URL_SAFE_NO_PAD.encode(header.to_string()),
-        URL_SAFE_NO_PAD.encode(claims.to_string())
-    );
+    let input =
+        format!("{}.{}", URL_SAFE_NO_PAD.encode(header.to_string()), URL_SAFE_NO_PAD.encode(claims.to_string()));
     let (_, signature) = vault.sign_jws(key, Some(version), input.as_bytes()).await.expect("sign");
     format!("{input}.{}", URL_SAFE_NO_PAD.encode(signature))
 }

@@ -23,7 +23,9 @@ const FALLBACK_CAPACITY: usize = 100_000;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Admission {
     Admitted,
-    Limited { retry_after_secs: u64 },
+    Limited {
+        retry_after_secs: u64,
+    },
     /// The token's session was ended: refuse the token.
     Revoked,
 }
@@ -95,7 +97,11 @@ impl RateLimiter {
         }
         let count = fallback.counts.entry(ip).or_default();
         *count += 1;
-        if *count > self.limits.per_ip_per_minute / 4 { Admission::Limited { retry_after_secs } } else { Admission::Admitted }
+        if *count > self.limits.per_ip_per_minute / 4 {
+            Admission::Limited { retry_after_secs }
+        } else {
+            Admission::Admitted
+        }
     }
 }
 

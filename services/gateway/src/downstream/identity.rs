@@ -120,7 +120,12 @@ impl IdentityClient {
         self.0.send_json(cx, Method::POST, &paths::api_clients(tenant), new).await
     }
 
-    pub async fn revoke_api_client(&self, cx: &RequestCtx, tenant: TenantId, client: &ClientId) -> Result<(), GqlError> {
+    pub async fn revoke_api_client(
+        &self,
+        cx: &RequestCtx,
+        tenant: TenantId,
+        client: &ClientId,
+    ) -> Result<(), GqlError> {
         self.0.send_unit(cx, Method::DELETE, &paths::api_client(tenant, client), None::<&()>).await
     }
 

@@ -121,8 +121,9 @@ impl Downstream {
     }
 
     fn decode<T: DeserializeOwned>(&self, bytes: &[u8]) -> Result<T, GqlError> {
-        serde_json::from_slice(bytes)
-            .map_err(|e| GqlError::server(ErrorKind::Internal, &CallError::Body { service: self.name, source: e.into() }))
+        serde_json::from_slice(bytes).map_err(|e| {
+            GqlError::server(ErrorKind::Internal, &CallError::Body { service: self.name, source: e.into() })
+        })
     }
 
     /// A service's refusal keeps its kind and message (services' messages are client-safe by

@@ -26,6 +26,7 @@ async fn sdl(axum::extract::State(state): axum::extract::State<AppState>) -> Res
 
 /// GraphiQL, in dev only: a page that runs queries with the token the developer pastes.
 fn graphiql() -> Response {
-    let page = async_graphql::http::GraphiQLSource::build().endpoint("/graphql").subscription_endpoint("/graphql").finish();
+    let page =
+        async_graphql::http::GraphiQLSource::build().endpoint("/graphql").subscription_endpoint("/graphql").finish();
     Html(page).into_response()
 }

@@ -62,9 +62,7 @@ pub async fn post_graphql(State(state): State<AppState>, request: Request) -> Re
         Err(err) => return refuse(err),
     };
     let batch = match batch {
-        async_graphql::BatchRequest::Single(one) => {
-            async_graphql::BatchRequest::Single(with_data(one, &cx, &state))
-        }
+        async_graphql::BatchRequest::Single(one) => async_graphql::BatchRequest::Single(with_data(one, &cx, &state)),
         async_graphql::BatchRequest::Batch(many) => {
             async_graphql::BatchRequest::Batch(many.into_iter().map(|one| with_data(one, &cx, &state)).collect())
         }

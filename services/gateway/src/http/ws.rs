@@ -68,4 +68,3 @@ mod tests {
         assert_eq!(token(serde_json::json!(null)), None);
     }
 }
-

@@ -58,7 +58,8 @@ async fn a_practice_admin_reads_the_tenant_settings_and_the_care_team_with_names
     assert_eq!(body["data"]["assignCareTeam"]["clinicianId"], clinician.user.to_string(), "{body}");
 
     // Act
-    let query = "{ tenant { id policy { idleTimeoutSecs } } careTeam { clinician { id displayName email } client { id } } }";
+    let query =
+        "{ tenant { id policy { idleTimeoutSecs } } careTeam { clinician { id displayName email } client { id } } }";
     let (_, body) = platform.gql(Some(&admin.token), query, json!({})).await;
 
     // Assert

@@ -2,13 +2,6 @@
 //! Redis and OpenBao) and one or more gateways in front of it, people of practices signed
 //! in through a real code exchange, and a GraphQL client.
 
-#![expect(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    reason = "test helpers: a failed set-up must stop the test where it failed"
-)]
-
 use std::time::Duration;
 
 use chrono::Utc;
@@ -23,9 +16,12 @@ use tp_identity::domain::scope::ScopeSet;
 use tp_identity::oauth::{NewCode, issue_code};
 use tp_ids::{ClientId, Service, SessionId, TenantId, UserId};
 use tp_testkit::app::{TestApp, spawn_app_with};
+use tp_testkit::smtp::SmtpSink;
 use uuid::Uuid;
 
 pub const PORTAL: &str = "portal";
+const OPERATOR_ID: &str = "operator";
+const OPERATOR_SECRET: &str = "operator-secret-for-tests-only-0123456789";
 const PORTAL_REDIRECT: &str = "http://127.0.0.1:9/callback";
 const VERIFIER: &str = "a-verifier-of-43-or-more-unreserved-chars.~_0123";
 
@@ -37,13 +33,14 @@ pub struct Platform {
     /// Superuser of the test database: arranging rows.
     pub admin: DatabaseConnection,
     pub http: reqwest::Client,
+    /// Kept alive: identity sends invitations to it.
+    _smtp: SmtpSink,
 }
 
 /// A member of a practice with a live session and a real access token.
 #[derive(Clone, Debug)]
 pub struct Person {
     pub user: UserId,
-    pub tenant: TenantId,
     pub session: SessionId,
     pub token: String,
 }
@@ -54,18 +51,24 @@ pub async fn spawn() -> Platform {
 
 /// A platform whose gateway takes extra settings (limits, a downstream URL…).
 pub async fn spawn_with(configure: impl FnOnce(Figment) -> Figment) -> Platform {
+    // Invitations go out by email: a real SMTP sink takes them.
+    let smtp = SmtpSink::start().await;
+    let smtp_port = smtp.port();
     let identity = spawn_app_with::<Identity>(|figment| {
-        figment.merge((
-            "identity.first_party_clients",
-            json!([{ "id": PORTAL, "name": "Portal", "redirect_uris": [PORTAL_REDIRECT] }]),
-        ))
+        figment
+            .merge(("identity.smtp.port", smtp_port))
+            .merge((
+                "identity.first_party_clients",
+                json!([{ "id": PORTAL, "name": "Portal", "redirect_uris": [PORTAL_REDIRECT] }]),
+            ))
+            .merge(("identity.operator_client", json!({ "id": OPERATOR_ID, "secret": OPERATOR_SECRET })))
     })
     .await;
     let gateway = gateway_for(&identity.address, configure).await;
     let test_db = identity.db.as_ref().unwrap();
     let identity_db = test_db.connect_as(Service::Identity).await;
     let admin = test_db.connect_admin().await;
-    Platform { identity, gateway, identity_db, admin, http: reqwest::Client::new() }
+    Platform { identity, gateway, identity_db, admin, http: reqwest::Client::new(), _smtp: smtp }
 }
 
 /// A gateway in front of the identity at `identity`.
@@ -113,7 +116,7 @@ impl Platform {
         let values = vec![Uuid::from(session).into(), hash.into(), Uuid::from(user).into(), Uuid::from(tenant).into()];
         self.sql(sql, values).await;
         let token = self.exchange(user, tenant, session).await;
-        Person { user, tenant, session, token }
+        Person { user, session, token }
     }
 
     async fn exchange(&self, user: UserId, tenant: TenantId, session: SessionId) -> String {
@@ -144,8 +147,8 @@ impl Platform {
         body["access_token"].as_str().unwrap().to_owned()
     }
 
-    /// An approved API client of `tenant` with `scopes`; returns its access token.
-    pub async fn api_client(&self, tenant: TenantId, scopes: &[&str]) -> String {
+    /// An approved API client of `tenant` with `scopes`: its id and access token.
+    pub async fn api_client(&self, tenant: TenantId, scopes: &[&str]) -> (String, String) {
         let admin = self.person(tenant, &["practice_admin"]).await;
         let url = format!("{}/v1/tenants/{tenant}/api-clients", self.identity.address);
         let body = json!({ "name": "Integration", "scopes": scopes });
@@ -153,6 +156,15 @@ impl Platform {
         assert_eq!(response.status(), StatusCode::CREATED);
         let created: Value = response.json().await.unwrap();
         let (id, secret) = (created["client_id"].as_str().unwrap(), created["client_secret"].as_str().unwrap());
+        (id.to_owned(), self.client_credentials(id, secret).await)
+    }
+
+    /// The platform operator's access token (tenant-less).
+    pub async fn operator_token(&self) -> String {
+        self.client_credentials(OPERATOR_ID, OPERATOR_SECRET).await
+    }
+
+    async fn client_credentials(&self, id: &str, secret: &str) -> String {
         let response = self
             .http
             .post(format!("{}/oauth2/token", self.identity.address))

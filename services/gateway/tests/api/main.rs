@@ -1,6 +1,18 @@
 //! Integration tests of the gateway: real identity, real Redis and OpenBao, the gateway's
 //! own router on port 0.
 
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "integration tests and their helpers: a failed step must stop the test where it failed"
+)]
+
 mod api;
+mod downstream;
 mod harness;
 mod health;
+mod isolation;
+mod rbac;
+mod subscriptions;
+mod ws;

@@ -9,9 +9,7 @@ use crate::graphql::context::{Authenticated, Require, request_ctx};
 use crate::graphql::error::GqlError;
 use crate::graphql::identity::identity;
 use crate::graphql::identity::query::CareTeamAssignment;
-use crate::graphql::identity::types::{
-    CreatedApiClient, Member, RoleGql, SessionPolicyInput, Tenant, role_names,
-};
+use crate::graphql::identity::types::{CreatedApiClient, Member, RoleGql, SessionPolicyInput, Tenant, role_names};
 use crate::graphql::ids;
 
 #[derive(Default)]
@@ -110,7 +108,11 @@ impl IdentityMutation {
 
     /// Registers an API client; the answer holds its secret, shown this once.
     #[graphql(guard = "Require(Permission::ApiClientsManage)")]
-    async fn create_api_client(&self, ctx: &Context<'_>, input: NewApiClientInput) -> Result<CreatedApiClient, GqlError> {
+    async fn create_api_client(
+        &self,
+        ctx: &Context<'_>,
+        input: NewApiClientInput,
+    ) -> Result<CreatedApiClient, GqlError> {
         let cx = request_ctx(ctx)?;
         let tenant = cx.tenant()?;
         let new = NewApiClient { name: input.name, scopes: input.scopes };

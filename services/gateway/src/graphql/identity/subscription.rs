@@ -15,7 +15,7 @@ use tp_authz::Permission;
 use tp_identity_api::events::{Event, EventKind};
 
 use crate::events::EventHub;
-use crate::graphql::context::{Authenticated, Require, RequestCtx, request_ctx};
+use crate::graphql::context::{Authenticated, RequestCtx, Require, request_ctx};
 use crate::graphql::error::GqlError;
 use crate::state::Reauth;
 

@@ -83,7 +83,14 @@ impl From<admin::Tenant> for Tenant {
             idle_timeout_secs: t.policy.idle_timeout_secs,
             absolute_timeout_secs: t.policy.absolute_timeout_secs,
         };
-        Self { id: ID(t.id.to_string()), slug: t.slug, name: t.name, status: t.status, policy, created_at: t.created_at }
+        Self {
+            id: ID(t.id.to_string()),
+            slug: t.slug,
+            name: t.name,
+            status: t.status,
+            policy,
+            created_at: t.created_at,
+        }
     }
 }
 
@@ -107,7 +114,13 @@ pub struct Member {
 
 impl From<admin::Member> for Member {
     fn from(m: admin::Member) -> Self {
-        Self { id: ID(m.user_id.to_string()), roles: roles(&m.roles), email: m.email, display_name: m.display_name, status: m.status }
+        Self {
+            id: ID(m.user_id.to_string()),
+            roles: roles(&m.roles),
+            email: m.email,
+            display_name: m.display_name,
+            status: m.status,
+        }
     }
 }
 
@@ -133,7 +146,12 @@ impl User {
 
 impl From<admin::DirectoryEntry> for User {
     fn from(u: admin::DirectoryEntry) -> Self {
-        Self { id: ID(u.user_id.to_string()), display_name: u.display_name, roles: roles(&u.roles), email_value: u.email }
+        Self {
+            id: ID(u.user_id.to_string()),
+            display_name: u.display_name,
+            roles: roles(&u.roles),
+            email_value: u.email,
+        }
     }
 }
 
@@ -149,7 +167,13 @@ pub struct Membership {
 
 impl From<account::MyTenant> for Membership {
     fn from(t: account::MyTenant) -> Self {
-        Self { tenant_id: ID(t.tenant_id.to_string()), slug: t.slug, name: t.name, roles: roles(&t.roles), status: t.status }
+        Self {
+            tenant_id: ID(t.tenant_id.to_string()),
+            slug: t.slug,
+            name: t.name,
+            roles: roles(&t.roles),
+            status: t.status,
+        }
     }
 }
 
@@ -163,7 +187,12 @@ pub struct Profile {
 
 impl From<account::Profile> for Profile {
     fn from(p: account::Profile) -> Self {
-        Self { email: p.email, display_name: p.display_name, email_verified: p.email_verified, mfa_enrolled: p.mfa_enrolled }
+        Self {
+            email: p.email,
+            display_name: p.display_name,
+            email_verified: p.email_verified,
+            mfa_enrolled: p.mfa_enrolled,
+        }
     }
 }
 
@@ -227,7 +256,13 @@ pub struct CreatedApiClient {
 
 impl From<admin::CreatedApiClient> for CreatedApiClient {
     fn from(c: admin::CreatedApiClient) -> Self {
-        Self { id: ID(c.client_id.to_string()), secret: c.client_secret, name: c.name, scopes: c.scopes, approved: c.approved }
+        Self {
+            id: ID(c.client_id.to_string()),
+            secret: c.client_secret,
+            name: c.name,
+            scopes: c.scopes,
+            approved: c.approved,
+        }
     }
 }
 
@@ -265,27 +300,30 @@ impl Viewer {
 
 #[ComplexObject]
 impl Viewer {
-    /// The person's profile (from identity). People only.
+    // The fields below come from identity. They are nullable so that when identity is
+    // down only they fail (UNAVAILABLE), and the rest of `me` still answers.
+
+    /// The person's profile. People only.
     #[graphql(guard = "Require(Permission::OwnAccount)")]
-    async fn profile(&self, ctx: &Context<'_>) -> Result<Profile, GqlError> {
+    async fn profile(&self, ctx: &Context<'_>) -> Result<Option<Profile>, GqlError> {
         let cx = request_ctx(ctx)?;
-        Ok(super::identity(ctx)?.profile(cx).await?.into())
+        Ok(Some(super::identity(ctx)?.profile(cx).await?.into()))
     }
 
-    /// The practices the person belongs to (from identity).
+    /// The practices the person belongs to.
     #[graphql(guard = "Require(Permission::OwnAccount)")]
-    async fn memberships(&self, ctx: &Context<'_>) -> Result<Vec<Membership>, GqlError> {
+    async fn memberships(&self, ctx: &Context<'_>) -> Result<Option<Vec<Membership>>, GqlError> {
         let cx = request_ctx(ctx)?;
-        Ok(super::identity(ctx)?.my_tenants(cx).await?.tenants.into_iter().map(Into::into).collect())
+        Ok(Some(super::identity(ctx)?.my_tenants(cx).await?.tenants.into_iter().map(Into::into).collect()))
     }
 
-    /// The person's live sign-in sessions (from identity).
+    /// The person's live sign-in sessions.
     #[graphql(guard = "Require(Permission::OwnAccount)")]
-    async fn sessions(&self, ctx: &Context<'_>) -> Result<Vec<Session>, GqlError> {
+    async fn sessions(&self, ctx: &Context<'_>) -> Result<Option<Vec<Session>>, GqlError> {
         let cx = request_ctx(ctx)?;
         let current = cx.principal()?.session();
         let sessions = super::identity(ctx)?.my_sessions(cx).await?.sessions;
-        Ok(sessions.into_iter().map(|s| Session::from_wire(s, current)).collect())
+        Ok(Some(sessions.into_iter().map(|s| Session::from_wire(s, current)).collect()))
     }
 }
 

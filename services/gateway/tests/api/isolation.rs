@@ -1,0 +1,236 @@
+//! The schema-driven isolation suite. It walks the schema by introspection and, for every
+//! root field (query, mutation, subscription), acts as practice B's admin against practice
+//! A: with A's ids where the field takes ids, and on B's own practice otherwise. The answer
+//! must be NOT_FOUND or FORBIDDEN (or hold nothing of A), A must be unchanged afterwards, and
+//! anonymous callers get UNAUTHENTICATED everywhere.
+//!
+//! A field the suite does not know fails it: whoever adds a field classifies it here, with
+//! the arguments it takes, so nothing new escapes the check.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use crate::harness::{Platform, codes, spawn};
+use crate::ws::{Next, subscribe};
+
+/// How the suite exercises a field.
+enum Exercise {
+    /// Takes ids: called with practice A's ids, it must be refused as NOT_FOUND/FORBIDDEN.
+    ForeignIds(&'static str),
+    /// Filters by ids: with A's ids it must be refused or return nothing of A.
+    ForeignFilter(&'static str),
+    /// Acts on the caller's own practice only (no id input): nothing of A may appear.
+    OwnPractice(&'static str),
+    /// B subscribes, A causes the event: B must receive nothing.
+    Subscription(&'static str),
+}
+
+use Exercise::*;
+
+/// Every root field: (type.field, its argument names, how to exercise it).
+const FIELDS: &[(&str, &[&str], Exercise)] = &[
+    ("Query.me", &[], OwnPractice("{ me { id tenantId profile { email } memberships { tenantId } sessions { id } } }")),
+    ("Query.tenant", &[], OwnPractice("{ tenant { id name } }")),
+    ("Query.members", &["first", "after"], OwnPractice("{ members(first: 100) { edges { node { id email } } } }")),
+    ("Query.user", &["id"], ForeignIds("query($a_client: ID!) { user(id: $a_client) { id displayName } }")),
+    (
+        "Query.careTeam",
+        &["clinicianId", "clientId"],
+        ForeignFilter(
+            "query($a_clinician: ID!, $a_client: ID!) { careTeam(clinicianId: $a_clinician, clientId: $a_client) { clinicianId clientId client { id } } }",
+        ),
+    ),
+    ("Query.apiClients", &[], OwnPractice("{ apiClients { id name } }")),
+    (
+        "Mutation.inviteMember",
+        &["input"],
+        OwnPractice(r#"mutation { inviteMember(input: {email: "x@example.test", roles: [CLIENT]}) { status } }"#),
+    ),
+    (
+        "Mutation.setMemberRoles",
+        &["userId", "roles"],
+        ForeignIds("mutation($a_staff: ID!) { setMemberRoles(userId: $a_staff, roles: [PRACTICE_ADMIN]) { id } }"),
+    ),
+    (
+        "Mutation.removeMember",
+        &["userId"],
+        ForeignIds("mutation($a_staff: ID!) { removeMember(userId: $a_staff) { id } }"),
+    ),
+    (
+        "Mutation.assignCareTeam",
+        &["clinicianId", "clientId"],
+        ForeignIds(
+            "mutation($a_clinician: ID!, $a_staff: ID!) { assignCareTeam(clinicianId: $a_clinician, clientId: $a_staff) { clinicianId } }",
+        ),
+    ),
+    (
+        "Mutation.unassignCareTeam",
+        &["clinicianId", "clientId"],
+        ForeignIds(
+            "mutation($a_clinician: ID!, $a_client: ID!) { unassignCareTeam(clinicianId: $a_clinician, clientId: $a_client) { clinicianId } }",
+        ),
+    ),
+    (
+        "Mutation.updateSessionPolicy",
+        &["input"],
+        OwnPractice(
+            "mutation { updateSessionPolicy(input: {mfaRequiredRoles: [], idleTimeoutSecs: 600, absoluteTimeoutSecs: 3600}) { id } }",
+        ),
+    ),
+    (
+        "Mutation.createApiClient",
+        &["input"],
+        OwnPractice(r#"mutation { createApiClient(input: {name: "B", scopes: ["identity:read"]}) { id } }"#),
+    ),
+    ("Mutation.approveApiClient", &["id"], ForeignIds("mutation($a_api: ID!) { approveApiClient(id: $a_api) { id } }")),
+    ("Mutation.revokeApiClient", &["id"], ForeignIds("mutation($a_api: ID!) { revokeApiClient(id: $a_api) { id } }")),
+    ("Mutation.endSession", &["id"], ForeignIds("mutation($a_session: ID!) { endSession(id: $a_session) { id } }")),
+    ("Subscription.careTeamChanges", &[], Subscription("subscription { careTeamChanges { clinicianId } }")),
+    ("Subscription.memberChanges", &[], Subscription("subscription { memberChanges { userId } }")),
+];
+
+const INTROSPECTION: &str = "{ __schema { queryType { name } mutationType { name } subscriptionType { name } \
+    types { name fields { name args { name } } } } }";
+
+/// Root fields as `Type.field` with their argument names, read from the live schema.
+async fn root_fields(platform: &Platform, token: &str) -> Vec<(String, Vec<String>)> {
+    let (_, body) = platform.gql(Some(token), INTROSPECTION, json!({})).await;
+    let schema = &body["data"]["__schema"];
+    let roots: Vec<&str> = ["queryType", "mutationType", "subscriptionType"]
+        .iter()
+        .filter_map(|kind| schema[kind]["name"].as_str())
+        .collect();
+    let mut fields = Vec::new();
+    for ty in schema["types"].as_array().unwrap() {
+        let name = ty["name"].as_str().unwrap();
+        if !roots.contains(&name) {
+            continue;
+        }
+        for field in ty["fields"].as_array().unwrap() {
+            let args =
+                field["args"].as_array().unwrap().iter().map(|a| a["name"].as_str().unwrap().to_owned()).collect();
+            fields.push((format!("{name}.{}", field["name"].as_str().unwrap()), args));
+        }
+    }
+    fields
+}
+
+/// Practice A, everything its fields act on, and what must never show up in B's answers.
+struct PracticeA {
+    vars: Value,
+    ids: Vec<String>,
+    admin: String,
+}
+
+async fn practice_a(platform: &Platform) -> PracticeA {
+    let tenant = platform.tenant().await;
+    let admin = platform.person(tenant, &["practice_admin"]).await;
+    let clinician = platform.person(tenant, &["clinician"]).await;
+    let client = platform.person(tenant, &["client"]).await;
+    let staff = platform.person(tenant, &["staff"]).await;
+    let sql = "insert into identity.care_teams (tenant_id, clinician_id, client_id) values ($1, $2, $3)";
+    let values = vec![
+        uuid::Uuid::from(tenant).into(),
+        uuid::Uuid::from(clinician.user).into(),
+        uuid::Uuid::from(client.user).into(),
+    ];
+    platform.sql(sql, values).await;
+    let (api, _) = platform.api_client(tenant, &["identity:read"]).await;
+    let vars = json!({
+        "a_clinician": clinician.user.to_string(), "a_client": client.user.to_string(),
+        "a_staff": staff.user.to_string(), "a_api": api, "a_session": clinician.session.to_string(),
+    });
+    let ids = [tenant.to_string(), admin.user.to_string(), clinician.user.to_string(), client.user.to_string()]
+        .into_iter()
+        .chain([staff.user.to_string(), api, clinician.session.to_string(), admin.session.to_string()])
+        .collect();
+    PracticeA { vars, ids, admin: admin.token }
+}
+
+/// What A's admin sees of A: compared before and after B's attempts.
+async fn snapshot(platform: &Platform, a: &PracticeA) -> Value {
+    let query = "{ tenant { id policy { idleTimeoutSecs mfaRequiredRoles } } \
+                 members(first: 100) { edges { node { id roles status } } } \
+                 careTeam { clinicianId clientId } apiClients { id revoked approved } }";
+    let (_, body) = platform.gql(Some(&a.admin), query, json!({})).await;
+    assert!(body["errors"].is_null(), "A's own view: {body}");
+    body["data"].clone()
+}
+
+#[tokio::test]
+async fn practice_b_reaches_nothing_of_practice_a_through_any_field() {
+    // Arrange
+    let platform = spawn().await;
+    let a = practice_a(&platform).await;
+    let b_tenant = platform.tenant().await;
+    let b = platform.person(b_tenant, &["practice_admin"]).await;
+    let before = snapshot(&platform, &a).await;
+    let mut failures = Vec::new();
+
+    // Every field of the live schema must be classified, with the arguments it has now.
+    let live = root_fields(&platform, &b.token).await;
+    for (name, args) in &live {
+        match FIELDS.iter().find(|(known, _, _)| known == name) {
+            None => failures.push(format!("{name} is not classified in the isolation suite (tests/api/isolation.rs)")),
+            Some((_, known_args, _)) if known_args != args => {
+                failures.push(format!("{name} takes {args:?} now, the suite knows {known_args:?}: classify again"))
+            }
+            Some(_) => {}
+        }
+    }
+    for (name, _, _) in FIELDS {
+        if !live.iter().any(|(field, _)| field == name) {
+            failures.push(format!("{name} is classified but no longer in the schema"));
+        }
+    }
+
+    // Act and assert, field by field.
+    for (name, _, exercise) in FIELDS {
+        match exercise {
+            ForeignIds(query) | ForeignFilter(query) | OwnPractice(query) => {
+                let (_, body) = platform.gql(Some(&b.token), query, a.vars.clone()).await;
+                let text = body.to_string();
+                if let Some(id) = a.ids.iter().find(|id| text.contains(id.as_str())) {
+                    failures.push(format!("{name}: B's answer holds A's id {id}: {body}"));
+                }
+                let refused = codes(&body).iter().any(|c| c == "NOT_FOUND" || c == "FORBIDDEN");
+                if matches!(exercise, ForeignIds(_)) && !refused {
+                    failures.push(format!("{name}: with A's ids B must get NOT_FOUND or FORBIDDEN: {body}"));
+                }
+                // Anonymous callers get nothing either.
+                let (_, anonymous) = platform.gql(None, query, a.vars.clone()).await;
+                if codes(&anonymous).first().map(String::as_str) != Some("UNAUTHENTICATED") {
+                    failures.push(format!("{name}: anonymous must be UNAUTHENTICATED: {anonymous}"));
+                }
+            }
+            Subscription(query) => {
+                let mut sub = subscribe(&platform.gateway.address, &b.token, query).await;
+                tokio::time::sleep(Duration::from_millis(300)).await;
+                cause_events_in_a(&platform, &a).await;
+                let next = sub.next(Duration::from_secs(2)).await;
+                if next != Next::Nothing {
+                    failures.push(format!("{name}: B received {next:?} from A's practice"));
+                }
+            }
+        }
+    }
+
+    // A is exactly as it was (the events caused for the subscriptions are undone).
+    let after = snapshot(&platform, &a).await;
+    if after != before {
+        failures.push(format!("A changed:\nbefore {before}\nafter  {after}"));
+    }
+    assert!(failures.is_empty(), "isolation failures:\n{}", failures.join("\n"));
+}
+
+/// A care-team change and a membership change in A, then undone.
+async fn cause_events_in_a(platform: &Platform, a: &PracticeA) {
+    let unassign = "mutation($a_clinician: ID!, $a_client: ID!) { unassignCareTeam(clinicianId: $a_clinician, clientId: $a_client) { clinicianId } }";
+    let assign = "mutation($a_clinician: ID!, $a_client: ID!) { assignCareTeam(clinicianId: $a_clinician, clientId: $a_client) { clinicianId } }";
+    let roles = "mutation($a_staff: ID!) { setMemberRoles(userId: $a_staff, roles: [STAFF]) { id } }";
+    for query in [unassign, assign, roles] {
+        let (_, body) = platform.gql(Some(&a.admin), query, a.vars.clone()).await;
+        assert!(body["errors"].is_null(), "A's own change: {body}");
+    }
+}

@@ -1,0 +1,170 @@
+//! The role-based access matrix: every role against every operation of the schema, with
+//! the expected answer written out by hand ('y' served, 'f' refused). The table is not
+//! derived from `tp_authz`: a change to the permission table must be made here too, on
+//! purpose.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use tp_ids::TenantId;
+
+use crate::harness::{Platform, codes, spawn};
+use crate::ws::{Next, subscribe};
+
+/// The operations, in the column order of [`EXPECTED`]. `$target` is a staff member of the
+/// caller's practice, `$clinician`/`$client` an assignable pair, `$pair_*` an assigned pair,
+/// `$api` an API client of the practice, `$session` the caller's own session.
+const OPERATIONS: [(&str, &str); 21] = [
+    ("me", "{ me { id roles } }"),
+    ("me.profile", "{ me { profile { email } } }"),
+    ("me.memberships", "{ me { memberships { tenantId } } }"),
+    ("me.sessions", "{ me { sessions { id } } }"),
+    ("tenant", "{ tenant { id } }"),
+    ("members", "{ members(first: 5) { edges { node { id } } } }"),
+    ("user", "query($target: ID!) { user(id: $target) { id displayName } }"),
+    ("user.email", "query($target: ID!) { user(id: $target) { email } }"),
+    ("careTeam", "{ careTeam { clinicianId } }"),
+    ("apiClients", "{ apiClients { id } }"),
+    (
+        "inviteMember(client)",
+        r#"mutation { inviteMember(input: {email: "new@example.test", roles: [CLIENT]}) { status } }"#,
+    ),
+    (
+        "inviteMember(admin)",
+        r#"mutation { inviteMember(input: {email: "adm@example.test", roles: [PRACTICE_ADMIN]}) { status } }"#,
+    ),
+    ("setMemberRoles", "mutation($target: ID!) { setMemberRoles(userId: $target, roles: [STAFF, CLIENT]) { id } }"),
+    (
+        "assignCareTeam",
+        "mutation($clinician: ID!, $client: ID!) { assignCareTeam(clinicianId: $clinician, clientId: $client) { clinicianId } }",
+    ),
+    (
+        "unassignCareTeam",
+        "mutation($pair_clinician: ID!, $pair_client: ID!) { unassignCareTeam(clinicianId: $pair_clinician, clientId: $pair_client) { clinicianId } }",
+    ),
+    (
+        "updateSessionPolicy",
+        "mutation { updateSessionPolicy(input: {mfaRequiredRoles: [PRACTICE_ADMIN], idleTimeoutSecs: 900, absoluteTimeoutSecs: 43200}) { id } }",
+    ),
+    ("createApiClient", r#"mutation { createApiClient(input: {name: "Billing", scopes: ["identity:read"]}) { id } }"#),
+    ("approveApiClient", "mutation($api: ID!) { approveApiClient(id: $api) { id } }"),
+    ("revokeApiClient", "mutation($api: ID!) { revokeApiClient(id: $api) { id } }"),
+    ("removeMember", "mutation($target: ID!) { removeMember(userId: $target) { id } }"),
+    // Last: it ends the caller's own session.
+    ("endSession", "mutation($session: ID!) { endSession(id: $session) { id } }"),
+];
+
+/// Subscriptions, checked after the operations above: (name, query).
+const SUBSCRIPTIONS: [(&str, &str); 2] = [
+    ("careTeamChanges", "subscription { careTeamChanges { change } }"),
+    ("memberChanges", "subscription { memberChanges { change } }"),
+];
+
+/// Per role: the operations' answers, then the subscriptions' answers.
+const EXPECTED: [(&str, &str, &str); 7] = [
+    ("practice_admin", "yyyyyyyyyyyyyyyyyyyyy", "yy"),
+    ("clinician", "yyyy..y.............y", "y."),
+    ("staff", "yyyy..y.............y", ".."),
+    ("client", "yyyy................y", ".."),
+    ("api_client", "y...yyyyy............", "yy"),
+    ("api_client_no_scope", "y....................", ".."),
+    ("operator", "y....................", ".."),
+];
+
+struct Fixtures {
+    vars: Value,
+    token: String,
+}
+
+/// A practice of its own for one caller, with everything the operations act on.
+async fn fixtures(platform: &Platform, role: &str) -> Fixtures {
+    let tenant: TenantId = platform.tenant().await;
+    let target = platform.person(tenant, &["staff"]).await;
+    let clinician = platform.person(tenant, &["clinician"]).await;
+    let client = platform.person(tenant, &["client"]).await;
+    let pair = (platform.person(tenant, &["clinician"]).await, platform.person(tenant, &["client"]).await);
+    let sql = "insert into identity.care_teams (tenant_id, clinician_id, client_id) values ($1, $2, $3)";
+    let ids = vec![
+        uuid::Uuid::from(tenant).into(),
+        uuid::Uuid::from(pair.0.user).into(),
+        uuid::Uuid::from(pair.1.user).into(),
+    ];
+    platform.sql(sql, ids).await;
+    let (api, _) = platform.api_client(tenant, &["identity:read"]).await;
+    let (token, session) = match role {
+        "api_client" => (platform.api_client(tenant, &["identity:read"]).await.1, String::new()),
+        "api_client_no_scope" => (platform.api_client(tenant, &[]).await.1, String::new()),
+        "operator" => (platform.operator_token().await, String::new()),
+        role => {
+            let caller = platform.person(tenant, &[role]).await;
+            (caller.token, caller.session.to_string())
+        }
+    };
+    let session = if session.is_empty() { uuid::Uuid::now_v7().to_string() } else { session };
+    let vars = json!({
+        "target": target.user.to_string(), "clinician": clinician.user.to_string(), "client": client.user.to_string(),
+        "pair_clinician": pair.0.user.to_string(), "pair_client": pair.1.user.to_string(), "api": api,
+        "session": session,
+    });
+    Fixtures { vars, token }
+}
+
+/// 'y' when the field answered without error, 'f' when it was refused; anything else is a
+/// broken fixture and fails the test with the answer.
+fn verdict(role: &str, operation: &str, body: &Value) -> char {
+    let codes = codes(body);
+    match codes.first().map(String::as_str) {
+        None => 'y',
+        Some("FORBIDDEN" | "UNAUTHENTICATED") => 'f',
+        Some(_) => panic!("{role} / {operation}: unexpected answer {body}"),
+    }
+}
+
+#[tokio::test]
+async fn every_role_gets_the_expected_answer_for_every_operation() {
+    let platform = spawn().await;
+    let mut failures = Vec::new();
+    for (role, expected_ops, expected_subs) in EXPECTED {
+        assert_eq!(expected_ops.len(), OPERATIONS.len(), "{role}: one answer per operation");
+        let fixtures = fixtures(&platform, role).await;
+        for ((operation, query), want) in OPERATIONS.iter().zip(expected_ops.chars()) {
+            let variables = only_used(query, &fixtures.vars);
+            let (_, body) = platform.gql(Some(&fixtures.token), query, variables).await;
+            let got = verdict(role, operation, &body);
+            if got != want {
+                failures.push(format!("{role} / {operation}: expected {want}, got {got}: {body}"));
+            }
+        }
+        // endSession ended a person's session: a fresh token for the subscriptions.
+        let fixtures = fixtures_for_subscriptions(&platform, role).await;
+        for ((name, query), want) in SUBSCRIPTIONS.iter().zip(expected_subs.chars()) {
+            let mut sub = subscribe(&platform.gateway.address, &fixtures, query).await;
+            let got = match sub.next(Duration::from_millis(700)).await {
+                Next::Nothing | Next::Data(_) => 'y',
+                Next::Error(payload) if payload.to_string().contains("FORBIDDEN") => 'f',
+                other => panic!("{role} / {name}: unexpected {other:?}"),
+            };
+            if got != want {
+                failures.push(format!("{role} / {name}: expected {want}, got {got}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "the matrix differs:\n{}", failures.join("\n"));
+}
+
+async fn fixtures_for_subscriptions(platform: &Platform, role: &str) -> String {
+    let tenant = platform.tenant().await;
+    match role {
+        "api_client" => platform.api_client(tenant, &["identity:read"]).await.1,
+        "api_client_no_scope" => platform.api_client(tenant, &[]).await.1,
+        "operator" => platform.operator_token().await,
+        role => platform.person(tenant, &[role]).await.token,
+    }
+}
+
+/// The variables a query declares (GraphQL refuses unused ones? no, but keep requests tidy).
+fn only_used(query: &str, vars: &Value) -> Value {
+    let all = vars.as_object().unwrap();
+    let used = all.iter().filter(|(name, _)| query.contains(&format!("${name}:"))).map(|(k, v)| (k.clone(), v.clone()));
+    Value::Object(used.collect())
+}
