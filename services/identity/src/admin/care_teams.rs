@@ -2,12 +2,13 @@
 //! other services through the internal API before they show clinical data.
 
 use tp_audit_log::{Subject, action::identity as audit_action};
+use tp_authz::Permission;
 use tp_db::TenantTx;
 use tp_ids::{TenantId, UserId};
 
 use crate::admin::audit;
 use crate::db::care_teams;
-use crate::domain::admin::{AdminAction, Caller, authorize};
+use crate::domain::admin::{Caller, authorize};
 use crate::error::Error;
 use crate::state::AppState;
 
@@ -27,7 +28,7 @@ pub async fn change(
     change: Change,
     (clinician, client): (UserId, UserId),
 ) -> Result<(), Error> {
-    authorize(caller, Some(tenant), AdminAction::ManageCareTeams)?;
+    authorize(caller, Some(tenant), Permission::CareTeamsManage)?;
     let tx = TenantTx::begin(&state.db, tenant).await?;
     let action = match change {
         Change::Assign => {
@@ -51,7 +52,7 @@ pub async fn list(
     clinician: Option<UserId>,
     client: Option<UserId>,
 ) -> Result<Vec<(UserId, UserId)>, Error> {
-    authorize(caller, Some(tenant), AdminAction::ManageCareTeams)?;
+    authorize(caller, Some(tenant), Permission::CareTeamsRead)?;
     let tx = TenantTx::begin(&state.db, tenant).await?;
     let pairs = care_teams::list(&tx, clinician, client).await?;
     tx.commit().await?;

@@ -2,13 +2,14 @@
 
 use tp_audit_log::{Subject, action::identity as audit_action};
 use tp_auth::Role;
+use tp_authz::Permission;
 use tp_db::TenantTx;
 use tp_ids::{TenantId, UserId};
 
 use crate::accounts::{self, InviteOutcome};
 use crate::admin::{audit, audit_with};
 use crate::db::memberships::{self, Member};
-use crate::domain::admin::{AdminAction, Caller, authorize};
+use crate::domain::admin::{Caller, authorize, invite_permission};
 use crate::domain::email::Email;
 use crate::error::Error;
 use crate::state::AppState;
@@ -44,14 +45,13 @@ pub async fn invite(
     roles: &[String],
 ) -> Result<InviteOutcome, Error> {
     let roles = parse_roles(roles)?;
-    let admins_only = roles.iter().all(|r| *r == Role::PracticeAdmin);
-    authorize(caller, Some(tenant), AdminAction::Invite { admins_only })?;
+    authorize(caller, Some(tenant), invite_permission(&roles))?;
     let email = Email::parse(email).map_err(|_| Error::invalid("email", "is not a valid address"))?;
-    accounts::invite(state, tenant, &email, &roles, (&caller.actor).into()).await
+    accounts::invite(state, tenant, &email, &roles, caller.actor().into()).await
 }
 
 pub async fn list(state: &AppState, caller: &Caller, tenant: TenantId) -> Result<Vec<Member>, Error> {
-    authorize(caller, Some(tenant), AdminAction::ManageMembers)?;
+    authorize(caller, Some(tenant), Permission::MembersRead)?;
     let tx = TenantTx::begin(&state.db, tenant).await?;
     let members = memberships::list(&tx).await?;
     tx.commit().await?;
@@ -67,7 +67,7 @@ pub async fn set_roles(
     user: UserId,
     roles: &[String],
 ) -> Result<Member, Error> {
-    authorize(caller, Some(tenant), AdminAction::ManageMembers)?;
+    authorize(caller, Some(tenant), Permission::MembersManage)?;
     let roles = parse_roles(roles)?;
     let tx = TenantTx::begin(&state.db, tenant).await?;
     let member = memberships::set_roles(&tx, user, &roles).await?;
@@ -81,7 +81,7 @@ pub async fn set_roles(
 }
 
 pub async fn remove(state: &AppState, caller: &Caller, tenant: TenantId, user: UserId) -> Result<(), Error> {
-    authorize(caller, Some(tenant), AdminAction::ManageMembers)?;
+    authorize(caller, Some(tenant), Permission::MembersManage)?;
     let tx = TenantTx::begin(&state.db, tenant).await?;
     memberships::remove(&tx, user).await?;
     let sessions = memberships::end_sessions(&tx, user, republish_window(state)).await?;

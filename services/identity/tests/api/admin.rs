@@ -4,4 +4,5 @@
 mod care_teams;
 mod harness;
 mod lifecycle;
+mod matrix;
 mod operators;

@@ -83,6 +83,19 @@ impl AdminApp {
         assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
     }
 
+    /// An approved API client of `tenant` with `scopes`, and its client-credentials token.
+    pub async fn api_client_token(&self, tenant: TenantId, scopes: &[&str]) -> String {
+        let body = json!({ "name": "sync", "scopes": scopes });
+        let path = format!("/v1/tenants/{tenant}/api-clients");
+        let (status, client) = self.call(&self.operator, Method::POST, &path, Some(body)).await;
+        assert_eq!(status, StatusCode::CREATED, "{client}");
+        let creds = (client["client_id"].as_str().unwrap(), client["client_secret"].as_str().unwrap());
+        self.approve(tenant, creds.0).await;
+        let (status, tokens) = self.oauth.token(&[("grant_type", "client_credentials")], Some(creds)).await;
+        assert_eq!(status, StatusCode::OK, "{tokens}");
+        tokens["access_token"].as_str().unwrap().to_owned()
+    }
+
     /// Audit actions recorded for `tenant`, oldest first.
     pub async fn audit_actions(&self, tenant: TenantId) -> Vec<String> {
         let sql = "select action from audit.events where tenant_id = $1 order by occurred_at, id";
