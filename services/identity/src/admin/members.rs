@@ -11,6 +11,7 @@ use crate::admin::{audit, audit_with};
 use crate::db::memberships::{self, Member};
 use crate::domain::admin::{Caller, authorize, invite_permission};
 use crate::domain::email::Email;
+use crate::domain::page::PageRequest;
 use crate::error::Error;
 use crate::state::AppState;
 
@@ -50,12 +51,21 @@ pub async fn invite(
     accounts::invite(state, tenant, &email, &roles, caller.actor().into()).await
 }
 
-pub async fn list(state: &AppState, caller: &Caller, tenant: TenantId) -> Result<Vec<Member>, Error> {
+/// One page of the practice's members (ordered by user id) and whether more follow.
+pub async fn list(
+    state: &AppState,
+    caller: &Caller,
+    tenant: TenantId,
+    page: PageRequest,
+) -> Result<(Vec<Member>, bool), Error> {
     authorize(caller, Some(tenant), Permission::MembersRead)?;
     let tx = TenantTx::begin(&state.db, tenant).await?;
-    let members = memberships::list(&tx).await?;
+    // One row more than asked tells whether another page follows, without a count.
+    let mut members = memberships::page(&tx, page.after, page.first + 1).await?;
     tx.commit().await?;
-    Ok(members)
+    let has_next_page = members.len() > page.first;
+    members.truncate(page.first);
+    Ok((members, has_next_page))
 }
 
 /// Replaces a member's roles. The member's live sessions end, so tokens with the old roles

@@ -13,6 +13,7 @@ use crate::admin::care_teams::{self, Change};
 use crate::admin::{members, tenants};
 use crate::db::memberships::Member;
 use crate::db::tenants::Tenant;
+use crate::domain::page::PageRequest;
 use crate::domain::tenant::SessionPolicy;
 use crate::error::Error;
 use crate::http::body::Body;
@@ -135,14 +136,22 @@ pub(crate) fn member_view(m: Member) -> api::Member {
     api::Member { user_id: m.user, email: m.email, display_name: m.display_name, roles, status: m.status }
 }
 
+/// Raw strings: their errors are ours (400 `IDENTITY_INVALID_INPUT` naming the field).
+#[derive(Deserialize)]
+struct MembersQuery {
+    first: Option<String>,
+    after: Option<String>,
+}
+
 async fn list_members(
     State(state): State<AppState>,
     AdminCaller(caller): AdminCaller,
     Path(tenant): Path<String>,
-) -> Result<Json<serde_json::Value>, Error> {
-    let list: Vec<api::Member> =
-        members::list(&state, &caller, tenant_id(&tenant)?).await?.into_iter().map(member_view).collect();
-    Ok(Json(serde_json::json!({ "members": list })))
+    Query(query): Query<MembersQuery>,
+) -> Result<Json<api::MemberPage>, Error> {
+    let page = PageRequest::parse(query.first.as_deref(), query.after.as_deref())?;
+    let (list, has_next_page) = members::list(&state, &caller, tenant_id(&tenant)?, page).await?;
+    Ok(Json(api::MemberPage { members: list.into_iter().map(member_view).collect(), has_next_page }))
 }
 
 /// 202: the invitation is on its way; the link itself is only in the email. The answer is

@@ -5,4 +5,5 @@ mod care_teams;
 mod harness;
 mod lifecycle;
 mod matrix;
+mod members;
 mod operators;
