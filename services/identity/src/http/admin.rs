@@ -17,7 +17,7 @@ use crate::domain::page::PageRequest;
 use crate::domain::tenant::SessionPolicy;
 use crate::error::Error;
 use crate::http::body::Body;
-use crate::http::caller::AdminCaller;
+use crate::http::caller::ApiCaller;
 use crate::state::AppState;
 
 pub(crate) fn router() -> Router<AppState> {
@@ -68,7 +68,7 @@ struct NewTenant {
 
 async fn create_tenant(
     State(state): State<AppState>,
-    AdminCaller(caller): AdminCaller,
+    ApiCaller(caller): ApiCaller,
     Body(body): Body<NewTenant>,
 ) -> Result<(StatusCode, Json<api::Tenant>), Error> {
     let tenant = tenants::create(&state, &caller, &body.slug, &body.name).await?;
@@ -77,7 +77,7 @@ async fn create_tenant(
 
 async fn list_tenants(
     State(state): State<AppState>,
-    AdminCaller(caller): AdminCaller,
+    ApiCaller(caller): ApiCaller,
 ) -> Result<Json<api::Tenants>, Error> {
     let tenants = tenants::list(&state, &caller).await?.into_iter().map(tenant_view).collect();
     Ok(Json(api::Tenants { tenants }))
@@ -85,7 +85,7 @@ async fn list_tenants(
 
 async fn get_tenant(
     State(state): State<AppState>,
-    AdminCaller(caller): AdminCaller,
+    ApiCaller(caller): ApiCaller,
     Path(tenant): Path<String>,
 ) -> Result<Json<api::Tenant>, Error> {
     Ok(Json(tenant_view(tenants::get(&state, &caller, tenant_id(&tenant)?).await?)))
@@ -93,7 +93,7 @@ async fn get_tenant(
 
 async fn suspend_tenant(
     State(state): State<AppState>,
-    AdminCaller(caller): AdminCaller,
+    ApiCaller(caller): ApiCaller,
     Path(tenant): Path<String>,
 ) -> Result<Json<api::Tenant>, Error> {
     Ok(Json(tenant_view(tenants::suspend(&state, &caller, tenant_id(&tenant)?).await?)))
@@ -101,7 +101,7 @@ async fn suspend_tenant(
 
 async fn reactivate_tenant(
     State(state): State<AppState>,
-    AdminCaller(caller): AdminCaller,
+    ApiCaller(caller): ApiCaller,
     Path(tenant): Path<String>,
 ) -> Result<Json<api::Tenant>, Error> {
     Ok(Json(tenant_view(tenants::reactivate(&state, &caller, tenant_id(&tenant)?).await?)))
@@ -114,7 +114,7 @@ struct Offboard {
 
 async fn offboard_tenant(
     State(state): State<AppState>,
-    AdminCaller(caller): AdminCaller,
+    ApiCaller(caller): ApiCaller,
     Path(tenant): Path<String>,
     Body(body): Body<Offboard>,
 ) -> Result<Json<api::Tenant>, Error> {
@@ -123,7 +123,7 @@ async fn offboard_tenant(
 
 async fn set_policy(
     State(state): State<AppState>,
-    AdminCaller(caller): AdminCaller,
+    ApiCaller(caller): ApiCaller,
     Path(tenant): Path<String>,
     Body(body): Body<api::Policy>,
 ) -> Result<Json<api::Tenant>, Error> {
@@ -145,7 +145,7 @@ struct MembersQuery {
 
 async fn list_members(
     State(state): State<AppState>,
-    AdminCaller(caller): AdminCaller,
+    ApiCaller(caller): ApiCaller,
     Path(tenant): Path<String>,
     Query(query): Query<MembersQuery>,
 ) -> Result<Json<api::MemberPage>, Error> {
@@ -161,7 +161,7 @@ async fn list_members(
 /// member list, as invited.
 async fn invite(
     State(state): State<AppState>,
-    AdminCaller(caller): AdminCaller,
+    ApiCaller(caller): ApiCaller,
     Path(tenant): Path<String>,
     Body(body): Body<api::Invite>,
 ) -> Result<(StatusCode, Json<serde_json::Value>), Error> {
@@ -171,7 +171,7 @@ async fn invite(
 
 async fn set_roles(
     State(state): State<AppState>,
-    AdminCaller(caller): AdminCaller,
+    ApiCaller(caller): ApiCaller,
     Path((tenant, user)): Path<(String, String)>,
     Body(body): Body<api::Roles>,
 ) -> Result<Json<api::Member>, Error> {
@@ -181,7 +181,7 @@ async fn set_roles(
 
 async fn remove_member(
     State(state): State<AppState>,
-    AdminCaller(caller): AdminCaller,
+    ApiCaller(caller): ApiCaller,
     Path((tenant, user)): Path<(String, String)>,
 ) -> Result<StatusCode, Error> {
     members::remove(&state, &caller, tenant_id(&tenant)?, user_id(&user)?).await?;
@@ -196,7 +196,7 @@ struct CareTeamFilter {
 
 async fn list_care_team(
     State(state): State<AppState>,
-    AdminCaller(caller): AdminCaller,
+    ApiCaller(caller): ApiCaller,
     Path(tenant): Path<String>,
     Query(filter): Query<CareTeamFilter>,
 ) -> Result<Json<api::Assignments>, Error> {
@@ -208,7 +208,7 @@ async fn list_care_team(
 
 async fn assign(
     State(state): State<AppState>,
-    AdminCaller(caller): AdminCaller,
+    ApiCaller(caller): ApiCaller,
     Path(tenant): Path<String>,
     Body(body): Body<api::Assignment>,
 ) -> Result<StatusCode, Error> {
@@ -219,7 +219,7 @@ async fn assign(
 
 async fn unassign(
     State(state): State<AppState>,
-    AdminCaller(caller): AdminCaller,
+    ApiCaller(caller): ApiCaller,
     Path(tenant): Path<String>,
     Body(body): Body<api::Assignment>,
 ) -> Result<StatusCode, Error> {

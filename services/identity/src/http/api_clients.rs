@@ -12,7 +12,7 @@ use crate::admin::api_clients;
 use crate::error::Error;
 use crate::http::admin::tenant_id;
 use crate::http::body::Body;
-use crate::http::caller::AdminCaller;
+use crate::http::caller::ApiCaller;
 use crate::state::AppState;
 
 pub(crate) fn router() -> Router<AppState> {
@@ -24,7 +24,7 @@ pub(crate) fn router() -> Router<AppState> {
 
 async fn create(
     State(state): State<AppState>,
-    AdminCaller(caller): AdminCaller,
+    ApiCaller(caller): ApiCaller,
     Path(tenant): Path<String>,
     Body(body): Body<api::NewApiClient>,
 ) -> Result<(StatusCode, Json<api::CreatedApiClient>), Error> {
@@ -42,7 +42,7 @@ async fn create(
 
 async fn list(
     State(state): State<AppState>,
-    AdminCaller(caller): AdminCaller,
+    ApiCaller(caller): ApiCaller,
     Path(tenant): Path<String>,
 ) -> Result<Json<api::ApiClients>, Error> {
     let api_clients = api_clients::list(&state, &caller, tenant_id(&tenant)?)
@@ -62,7 +62,7 @@ async fn list(
 
 async fn approve(
     State(state): State<AppState>,
-    AdminCaller(caller): AdminCaller,
+    ApiCaller(caller): ApiCaller,
     Path((tenant, client)): Path<(String, String)>,
 ) -> Result<StatusCode, Error> {
     let client = ClientId::parse(&client).map_err(|_| Error::NotFound)?;
@@ -72,7 +72,7 @@ async fn approve(
 
 async fn revoke(
     State(state): State<AppState>,
-    AdminCaller(caller): AdminCaller,
+    ApiCaller(caller): ApiCaller,
     Path((tenant, client)): Path<(String, String)>,
 ) -> Result<StatusCode, Error> {
     let client = ClientId::parse(&client).map_err(|_| Error::NotFound)?;

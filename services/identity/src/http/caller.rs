@@ -21,10 +21,10 @@ impl AuthState for AppState {
     }
 }
 
-/// A verified caller of the admin API.
-pub(crate) struct AdminCaller(pub Caller);
+/// A verified caller of the `/v1` JSON API (admin and own-account endpoints).
+pub(crate) struct ApiCaller(pub Caller);
 
-impl FromRequestParts<AppState> for AdminCaller {
+impl FromRequestParts<AppState> for ApiCaller {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {

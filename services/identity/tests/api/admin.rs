@@ -2,8 +2,10 @@
 //! real tokens: the operator boundary, tenant isolation, lifecycle and crypto-shredding.
 
 mod care_teams;
+mod directory;
 mod harness;
 mod lifecycle;
 mod matrix;
+mod me;
 mod members;
 mod operators;

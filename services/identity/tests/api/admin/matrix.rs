@@ -55,6 +55,8 @@ async fn operations(app: &AdminApp, a: tp_ids::TenantId) -> Vec<Operation> {
         op("list api clients", Method::GET, format!("{t}/api-clients"), None),
         op("approve api client", Method::POST, format!("{t}/api-clients/{pending}/approve"), None),
         op("configure sso", Method::PUT, format!("{t}/sso"), Some(sso)),
+        op("directory", Method::GET, format!("{t}/users?ids={}", member.user), None),
+        op("own profile", Method::GET, "/v1/me".to_owned(), None),
     ]
 }
 
@@ -78,14 +80,14 @@ async fn every_caller_gets_the_answer_of_the_permission_table_for_every_operatio
     let operations = operations(&app, a).await;
     // 'y' allowed (neither 403 nor 404), 'f' 403, 'n' 404; columns as in `operations`.
     let table = [
-        "yyyyfffffyff",
-        "fyyyyyyyyyyy",
-        "fnnnnnnnnnnn",
-        "ffffffffffff",
-        "ffffffffffff",
-        "ffffffffffff",
-        "fyfffyfyffff",
-        "ffffffffffff",
+        "yyyyfffffyffff",
+        "fyyyyyyyyyyyyy",
+        "fnnnnnnnnnnnny",
+        "ffffffffffffyy",
+        "ffffffffffffyy",
+        "fffffffffffffy",
+        "fyfffyfyffffyf",
+        "ffffffffffffff",
     ];
 
     for ((name, token), row) in callers.iter().zip(table) {
