@@ -4,12 +4,14 @@
 use tp_audit_log::{Subject, action::identity as audit_action};
 use tp_authz::Permission;
 use tp_db::TenantTx;
+use tp_identity_api::events::EventKind;
 use tp_ids::{TenantId, UserId};
 
 use crate::admin::audit;
 use crate::db::care_teams;
 use crate::domain::admin::{Caller, authorize};
 use crate::error::Error;
+use crate::events;
 use crate::state::AppState;
 
 /// Adding or ending an assignment.
@@ -30,18 +32,19 @@ pub async fn change(
 ) -> Result<(), Error> {
     authorize(caller, Some(tenant), Permission::CareTeamsManage)?;
     let tx = TenantTx::begin(&state.db, tenant).await?;
-    let action = match change {
+    let (action, kind) = match change {
         Change::Assign => {
             care_teams::assign(&tx, clinician, client).await?;
-            audit_action::CARE_TEAM_ASSIGNED
+            (audit_action::CARE_TEAM_ASSIGNED, EventKind::CareTeamAssigned)
         }
         Change::Unassign => {
             care_teams::unassign(&tx, clinician, client).await?;
-            audit_action::CARE_TEAM_UNASSIGNED
+            (audit_action::CARE_TEAM_UNASSIGNED, EventKind::CareTeamUnassigned)
         }
     };
     audit(&*tx, caller, action, tenant, assignment(clinician, client)).await?;
     tx.commit().await?;
+    events::publish(state, events::event(tenant, kind, Some(clinician), Some(client))).await;
     Ok(())
 }
 

@@ -4,6 +4,7 @@ use tp_audit_log::{Subject, action::identity as audit_action};
 use tp_auth::Role;
 use tp_authz::Permission;
 use tp_db::TenantTx;
+use tp_identity_api::events::EventKind;
 use tp_ids::{TenantId, UserId};
 
 use crate::accounts::{self, InviteOutcome};
@@ -13,6 +14,7 @@ use crate::domain::admin::{Caller, authorize, invite_permission};
 use crate::domain::email::Email;
 use crate::domain::page::PageRequest;
 use crate::error::Error;
+use crate::events;
 use crate::state::AppState;
 
 /// How far back ended sessions are published again: as long as their tokens may live.
@@ -48,7 +50,10 @@ pub async fn invite(
     let roles = parse_roles(roles)?;
     authorize(caller, Some(tenant), invite_permission(&roles))?;
     let email = Email::parse(email).map_err(|_| Error::invalid("email", "is not a valid address"))?;
-    accounts::invite(state, tenant, &email, &roles, caller.actor().into()).await
+    let outcome = accounts::invite(state, tenant, &email, &roles, caller.actor().into()).await?;
+    // No user id: the invitee may have no account yet, and whether they do is not said.
+    events::publish(state, events::event(tenant, EventKind::MemberInvited, None, None)).await;
+    Ok(outcome)
 }
 
 /// One page of the practice's members (ordered by user id) and whether more follow.
@@ -86,6 +91,7 @@ pub async fn set_roles(
     let subject = Subject::new("user", user);
     audit_with(&*tx, caller, audit_action::ROLES_CHANGED, tenant, subject, &[("roles", roles)]).await?;
     tx.commit().await?;
+    events::publish(state, events::event(tenant, EventKind::MemberRolesChanged, Some(user), None)).await;
     crate::oauth::revocation::publish_revoked_sessions(state, &sessions).await?;
     Ok(member)
 }
@@ -97,5 +103,6 @@ pub async fn remove(state: &AppState, caller: &Caller, tenant: TenantId, user: U
     let sessions = memberships::end_sessions(&tx, user, republish_window(state)).await?;
     audit(&*tx, caller, audit_action::MEMBERSHIP_REVOKED, tenant, Subject::new("user", user)).await?;
     tx.commit().await?;
+    events::publish(state, events::event(tenant, EventKind::MemberRemoved, Some(user), None)).await;
     crate::oauth::revocation::publish_revoked_sessions(state, &sessions).await
 }

@@ -3,6 +3,7 @@
 
 mod care_teams;
 mod directory;
+mod events;
 mod harness;
 mod lifecycle;
 mod matrix;

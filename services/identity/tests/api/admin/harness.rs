@@ -12,7 +12,9 @@ use serde_json::{Value, json};
 use tp_ids::{SessionId, TenantId, UserId};
 use uuid::Uuid;
 
-use crate::oauth_fixtures::{OAuthApp, OPERATOR_ID, OPERATOR_SECRET, Person, VERIFIER, spawn};
+use tp_testkit::smtp::SmtpSink;
+
+use crate::oauth_fixtures::{OAuthApp, OPERATOR_ID, OPERATOR_SECRET, Person, VERIFIER, spawn, spawn_with_mail};
 
 pub struct AdminApp {
     pub oauth: OAuthApp,
@@ -20,7 +22,15 @@ pub struct AdminApp {
 }
 
 pub async fn admin_app() -> AdminApp {
-    let oauth = spawn().await;
+    with_operator(spawn().await).await
+}
+
+/// [`admin_app`] whose account emails (invitations) go to `smtp`.
+pub async fn admin_app_with_mail(smtp: &SmtpSink) -> AdminApp {
+    with_operator(spawn_with_mail(smtp.port()).await).await
+}
+
+async fn with_operator(oauth: OAuthApp) -> AdminApp {
     let (status, body) =
         oauth.token(&[("grant_type", "client_credentials")], Some((OPERATOR_ID, OPERATOR_SECRET))).await;
     assert_eq!(status, StatusCode::OK, "{body}");
