@@ -11,6 +11,7 @@ pub mod config;
 mod db;
 pub mod domain;
 pub mod error;
+mod events;
 pub mod federation;
 mod http;
 pub mod mail;

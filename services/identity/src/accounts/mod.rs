@@ -5,6 +5,7 @@
 mod attempt;
 mod emails;
 mod invite;
+pub mod me;
 mod mfa;
 mod new_password;
 mod password_reset;

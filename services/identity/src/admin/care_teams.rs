@@ -2,13 +2,16 @@
 //! other services through the internal API before they show clinical data.
 
 use tp_audit_log::{Subject, action::identity as audit_action};
+use tp_authz::Permission;
 use tp_db::TenantTx;
+use tp_identity_api::events::EventKind;
 use tp_ids::{TenantId, UserId};
 
 use crate::admin::audit;
 use crate::db::care_teams;
-use crate::domain::admin::{AdminAction, Caller, authorize};
+use crate::domain::admin::{Caller, authorize};
 use crate::error::Error;
+use crate::events;
 use crate::state::AppState;
 
 /// Adding or ending an assignment.
@@ -27,20 +30,21 @@ pub async fn change(
     change: Change,
     (clinician, client): (UserId, UserId),
 ) -> Result<(), Error> {
-    authorize(caller, Some(tenant), AdminAction::ManageCareTeams)?;
+    authorize(caller, Some(tenant), Permission::CareTeamsManage)?;
     let tx = TenantTx::begin(&state.db, tenant).await?;
-    let action = match change {
+    let (action, kind) = match change {
         Change::Assign => {
             care_teams::assign(&tx, clinician, client).await?;
-            audit_action::CARE_TEAM_ASSIGNED
+            (audit_action::CARE_TEAM_ASSIGNED, EventKind::CareTeamAssigned)
         }
         Change::Unassign => {
             care_teams::unassign(&tx, clinician, client).await?;
-            audit_action::CARE_TEAM_UNASSIGNED
+            (audit_action::CARE_TEAM_UNASSIGNED, EventKind::CareTeamUnassigned)
         }
     };
     audit(&*tx, caller, action, tenant, assignment(clinician, client)).await?;
     tx.commit().await?;
+    events::publish(state, events::event(tenant, kind, Some(clinician), Some(client))).await;
     Ok(())
 }
 
@@ -51,7 +55,7 @@ pub async fn list(
     clinician: Option<UserId>,
     client: Option<UserId>,
 ) -> Result<Vec<(UserId, UserId)>, Error> {
-    authorize(caller, Some(tenant), AdminAction::ManageCareTeams)?;
+    authorize(caller, Some(tenant), Permission::CareTeamsRead)?;
     let tx = TenantTx::begin(&state.db, tenant).await?;
     let pairs = care_teams::list(&tx, clinician, client).await?;
     tx.commit().await?;

@@ -4,6 +4,7 @@
 
 pub mod api_clients;
 pub mod care_teams;
+pub mod directory;
 pub mod members;
 pub mod sso;
 pub mod tenants;
@@ -36,7 +37,7 @@ pub(crate) async fn audit_with(
     subject: Subject,
     details: &[(&'static str, String)],
 ) -> Result<(), Error> {
-    let mut event = AuditEvent::new(action, Outcome::Success, (&caller.actor).into()).tenant(tenant).subject(subject);
+    let mut event = AuditEvent::new(action, Outcome::Success, caller.actor().into()).tenant(tenant).subject(subject);
     for (key, value) in details {
         event = event.detail(key, value.clone());
     }

@@ -36,11 +36,18 @@ fn member_from_row(row: &QueryResult) -> Result<Member, Error> {
 const MEMBER_SELECT: &str = "select m.user_id, u.email, u.display_name, m.roles, m.status \
      from identity.memberships m join identity.users u on u.id = m.user_id";
 
-/// Members of the transaction's tenant that are not removed, by email.
-pub async fn list(tx: &TenantTx) -> Result<Vec<Member>, Error> {
-    // The explicit tenant predicate doubles RLS (defence in depth, STYLE §J).
-    let sql = format!("{MEMBER_SELECT} where m.tenant_id = $1 and m.status <> 'removed' order by u.email");
-    let rows = tx.query_all_raw(stmt(&sql, vec![(*tx.tenant().as_uuid()).into()])).await?;
+/// Up to `limit` members of the transaction's tenant that are not removed, ordered by user
+/// id, after the member `after` (from the first when `None`).
+pub async fn page(tx: &TenantTx, after: Option<UserId>, limit: usize) -> Result<Vec<Member>, Error> {
+    // The explicit tenant predicate doubles RLS (defence in depth, STYLE §J); the primary
+    // key (tenant_id, user_id) serves the keyset order.
+    let sql = format!(
+        "{MEMBER_SELECT} where m.tenant_id = $1 and m.status <> 'removed' \
+         and ($2::uuid is null or m.user_id > $2) order by m.user_id limit $3"
+    );
+    let limit = i64::try_from(limit).map_err(|e| Error::Internal(e.into()))?;
+    let values = vec![(*tx.tenant().as_uuid()).into(), after.map(uuid::Uuid::from).into(), limit.into()];
+    let rows = tx.query_all_raw(stmt(&sql, values)).await?;
     rows.iter().map(member_from_row).collect()
 }
 

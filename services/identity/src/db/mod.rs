@@ -7,11 +7,13 @@ pub(crate) fn stmt(sql: &str, values: impl IntoIterator<Item = Value>) -> Statem
     Statement::from_sql_and_values(DbBackend::Postgres, sql, values)
 }
 
+pub(crate) mod account;
 pub mod account_tokens;
 pub mod authorization_requests;
 pub mod care_teams;
 pub mod clients;
 pub mod codes;
+pub(crate) mod directory;
 pub(crate) mod federated_accounts;
 pub(crate) mod federation_states;
 pub mod memberships;

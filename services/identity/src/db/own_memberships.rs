@@ -1,7 +1,7 @@
 //! A person's own memberships across practices, read before any practice is chosen or
 //! regardless of it: the active ones for the tenant chooser, the MFA policy and session
 //! lifetime at sign-in (and the policy again before each code); whether any exists outside
-//! one practice, for the SSO linking rule.
+//! one practice, for the SSO linking rule; and the person's practices for `/v1/me/tenants`.
 //!
 //! Read through the `own_memberships` RLS policy: the transaction names the person
 //! (`app.user_id`, transaction-local) instead of a tenant, so it sees that person's rows in
@@ -36,6 +36,37 @@ async fn own_rows(
     let rows = tx.query_all_raw(stmt(sql, values)).await?;
     tx.commit().await?;
     Ok(rows)
+}
+
+/// One practice of the person's, as `/v1/me/tenants` lists it.
+#[derive(Debug, Clone)]
+pub(crate) struct AccountMembership {
+    pub tenant: TenantId,
+    pub slug: String,
+    pub name: String,
+    pub status: String,
+    pub roles: Vec<String>,
+}
+
+/// The person's active memberships in practices that are not offboarded (a suspended one is
+/// listed with its status: the person should learn why they cannot sign in there).
+pub(crate) async fn list_for_account(db: &DatabaseConnection, user: UserId) -> Result<Vec<AccountMembership>, DbErr> {
+    // -- explicit user predicate on top of the policy (defence in depth, STYLE.md J)
+    let sql = "select m.tenant_id, t.slug, t.name, t.status, m.roles \
+               from identity.memberships m join identity.tenants t on t.id = m.tenant_id \
+               where m.user_id = $1 and m.status = 'active' and t.status <> 'offboarded' order by t.name, t.id";
+    let rows = own_rows(db, user, sql, vec![]).await?;
+    rows.iter()
+        .map(|row| {
+            Ok(AccountMembership {
+                tenant: TenantId::from_uuid(row.try_get("", "tenant_id")?),
+                slug: row.try_get("", "slug")?,
+                name: row.try_get("", "name")?,
+                status: row.try_get("", "status")?,
+                roles: row.try_get("", "roles")?,
+            })
+        })
+        .collect()
 }
 
 /// Whether the person has a membership that is not removed (invited or active, in a

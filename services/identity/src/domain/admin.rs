@@ -1,119 +1,88 @@
-//! Who may administer what: the rules of identity's admin API in one table-like function.
+//! Who may administer what: identity asks the platform's one role -> permission table
+//! (`tp_authz`), the same table the gateway's guards ask, so a request the gateway lets
+//! through and identity refuses (or the reverse) cannot come from two tables drifting apart.
 //!
 //! Platform operators administer tenants but never read PHI: who is a client of a practice
-//! *is* PHI, so operators may create and suspend tenants, invite a practice's first admins and
-//! register its API clients (which work only once a practice admin approves them), but never
-//! list its members or care teams, approve clients, or connect an IdP that decides who signs in. Practice admins manage
-//! their own tenant only. Everyone else is refused. Tested as a matrix below.
+//! *is* PHI, so the table gives operators tenant lifecycle, tenant settings, inviting a
+//! practice's first admins and registering its API clients (which work only once a practice
+//! admin approves them), never members, care teams, approvals or SSO. Another tenant's id
+//! is answered as not found. The role x operation matrix is tested over HTTP with real
+//! tokens (`tests/api/admin/matrix.rs`); the table itself is tested in `tp_authz`.
+//!
+//! Relationship rules (care teams) and the choice of permission per operation stay with the
+//! admin use cases; this module only binds a verified caller to the table.
 
-use tp_auth::Role;
+use tp_auth::{Actor, Principal, Role};
+use tp_authz::{Denied, Permission};
 use tp_ids::TenantId;
 
 use crate::error::Error;
 
-/// The caller as the rules see it (built from a verified token).
+/// The caller as the rules see it: the verified token, kept whole so that `tp_authz` sees
+/// exactly what the gateway's guards saw (roles, scopes, tenant).
 #[derive(Debug, Clone)]
 pub struct Caller {
+    principal: Principal,
+}
+
+impl Caller {
+    pub const fn new(principal: Principal) -> Self {
+        Self { principal }
+    }
+
     /// Who acts, for the audit trail.
-    pub actor: tp_auth::Actor,
-    pub operator: bool,
-    pub tenant: Option<TenantId>,
-    pub roles: Vec<Role>,
+    pub const fn actor(&self) -> &Actor {
+        self.principal.actor()
+    }
+
+    pub const fn principal(&self) -> &Principal {
+        &self.principal
+    }
+
+    pub const fn is_operator(&self) -> bool {
+        self.principal.is_operator()
+    }
+
+    /// Whether the caller holds `permission` at all (for choosing a view, not for access:
+    /// access goes through [`authorize`], which also binds the tenant).
+    pub fn holds(&self, permission: Permission) -> bool {
+        tp_authz::allows(self.principal.roles(), self.principal.scopes(), permission)
+    }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AdminAction {
-    /// Create, list, suspend, reactivate, offboard tenants.
-    ManageTenants,
-    /// Read a tenant's settings and edit its session policy and SSO.
-    ConfigureTenant,
-    /// Invite people; `admins_only` when every invited role is practice_admin.
-    Invite {
-        admins_only: bool,
-    },
-    /// List members, change roles, remove members.
-    ManageMembers,
-    ManageCareTeams,
-    ManageApiClients,
-    /// Let an operator-registered API client obtain tokens.
-    ApproveApiClient,
-    /// Connect the practice's own IdP: who can sign in to the practice, so practice admins only.
-    ConfigureSso,
+/// `Ok` when `caller` may use `permission` on `tenant` (`None`: platform-wide). Another
+/// tenant's caller gets `NotFound`, so a tenant id probe reveals nothing.
+pub fn authorize(caller: &Caller, tenant: Option<TenantId>, permission: Permission) -> Result<(), Error> {
+    tp_authz::authorize(&caller.principal, tenant, permission).map_err(from_denied)
 }
 
-/// `Ok` when `caller` may perform `action` on `tenant`. Another tenant's admin gets
-/// `NotFound`, so a tenant id probe reveals nothing.
-pub fn authorize(caller: &Caller, tenant: Option<TenantId>, action: AdminAction) -> Result<(), Error> {
-    if caller.operator {
-        return match action {
-            AdminAction::ManageTenants
-            | AdminAction::ConfigureTenant
-            | AdminAction::ManageApiClients
-            | AdminAction::Invite { admins_only: true } => Ok(()),
-            AdminAction::Invite { admins_only: false }
-            | AdminAction::ManageMembers
-            | AdminAction::ManageCareTeams
-            | AdminAction::ApproveApiClient
-            | AdminAction::ConfigureSso => Err(Error::Forbidden),
-        };
+const fn from_denied(denied: Denied) -> Error {
+    match denied {
+        Denied::Forbidden => Error::Forbidden,
+        Denied::NotFound => Error::NotFound,
     }
-    if action == AdminAction::ManageTenants {
-        return Err(Error::Forbidden);
-    }
-    let (Some(own), Some(target)) = (caller.tenant, tenant) else { return Err(Error::Forbidden) };
-    if own != target {
-        return Err(Error::NotFound);
-    }
-    if caller.roles.contains(&Role::PracticeAdmin) { Ok(()) } else { Err(Error::Forbidden) }
+}
+
+/// Inviting practice admins only is what an operator does for a new practice; any other
+/// role needs the practice's own permission to invite members.
+pub fn invite_permission(roles: &[Role]) -> Permission {
+    if roles.iter().all(|r| *r == Role::PracticeAdmin) { Permission::AdminsInvite } else { Permission::MembersInvite }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn caller(operator: bool, tenant: Option<TenantId>, roles: &[Role]) -> Caller {
-        let actor = tp_auth::Actor::User(tp_ids::UserId::generate());
-        Caller { actor, operator, tenant, roles: roles.to_vec() }
+    #[test]
+    fn a_refusal_keeps_its_kind() {
+        assert!(matches!(from_denied(Denied::Forbidden), Error::Forbidden));
+        assert!(matches!(from_denied(Denied::NotFound), Error::NotFound));
     }
 
     #[test]
-    fn every_caller_and_action_gets_the_expected_answer() {
-        let (a, b) = (TenantId::generate(), TenantId::generate());
-        let operator = caller(true, None, &[Role::PlatformOperator]);
-        let admin_a = caller(false, Some(a), &[Role::PracticeAdmin]);
-        let clinician_a = caller(false, Some(a), &[Role::Clinician]);
-        let api_client_a = caller(false, Some(a), &[Role::ApiClient]);
-        let actions = [
-            AdminAction::ManageTenants,
-            AdminAction::ConfigureTenant,
-            AdminAction::Invite { admins_only: true },
-            AdminAction::Invite { admins_only: false },
-            AdminAction::ManageMembers,
-            AdminAction::ManageCareTeams,
-            AdminAction::ManageApiClients,
-            AdminAction::ApproveApiClient,
-            AdminAction::ConfigureSso,
-        ];
-        // (caller, target tenant, expected per action in the order above: 'y' ok, 'f' forbidden, 'n' not found)
-        let table: [(&str, &Caller, TenantId, &str); 5] = [
-            ("operator", &operator, a, "yyyfffyff"),
-            ("admin of a on a", &admin_a, a, "fyyyyyyyy"),
-            ("admin of a on b", &admin_a, b, "fnnnnnnnn"),
-            ("clinician of a", &clinician_a, a, "fffffffff"),
-            ("api client of a", &api_client_a, a, "fffffffff"),
-        ];
-        for (name, who, target, expected) in table {
-            let expected: Vec<char> = expected.chars().collect();
-            assert_eq!(expected.len(), actions.len(), "{name}: one answer per action");
-            for (action, want) in actions.iter().zip(expected.iter()) {
-                let got = match authorize(who, Some(target), *action) {
-                    Ok(()) => 'y',
-                    Err(Error::Forbidden) => 'f',
-                    Err(Error::NotFound) => 'n',
-                    Err(other) => panic!("{name} {action:?}: unexpected {other:?}"),
-                };
-                assert_eq!(got, *want, "{name} {action:?}");
-            }
-        }
+    fn inviting_anyone_but_admins_needs_the_member_invite_permission() {
+        assert_eq!(invite_permission(&[Role::PracticeAdmin]), Permission::AdminsInvite);
+        assert_eq!(invite_permission(&[Role::PracticeAdmin, Role::Client]), Permission::MembersInvite);
+        assert_eq!(invite_permission(&[Role::Clinician]), Permission::MembersInvite);
     }
 }

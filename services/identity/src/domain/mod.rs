@@ -4,6 +4,8 @@ pub mod account_token;
 pub mod admin;
 pub mod email;
 pub mod lockout;
+pub mod lookup;
+pub mod page;
 pub mod password;
 pub mod pkce;
 pub mod redirect_uri;

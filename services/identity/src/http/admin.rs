@@ -5,17 +5,19 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
+use tp_identity_api::admin as api;
 use tp_ids::{TenantId, UserId};
 
 use crate::admin::care_teams::{self, Change};
 use crate::admin::{members, tenants};
 use crate::db::memberships::Member;
 use crate::db::tenants::Tenant;
+use crate::domain::page::PageRequest;
 use crate::domain::tenant::SessionPolicy;
 use crate::error::Error;
 use crate::http::body::Body;
-use crate::http::caller::AdminCaller;
+use crate::http::caller::ApiCaller;
 use crate::state::AppState;
 
 pub(crate) fn router() -> Router<AppState> {
@@ -33,37 +35,19 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/v1/tenants/{tenant}/care-team", get(list_care_team).post(assign).delete(unassign))
 }
 
-#[derive(Serialize)]
-pub(crate) struct TenantView {
-    id: TenantId,
-    slug: String,
-    name: String,
-    status: &'static str,
-    policy: PolicyView,
-    created_at: chrono::DateTime<chrono::Utc>,
-}
-
-#[derive(Serialize, Deserialize)]
-pub(crate) struct PolicyView {
-    mfa_required_roles: Vec<String>,
-    idle_timeout_secs: u32,
-    absolute_timeout_secs: u32,
-}
-
-impl From<Tenant> for TenantView {
-    fn from(t: Tenant) -> Self {
-        Self {
-            id: t.id,
-            slug: t.slug,
-            name: t.name,
-            status: t.status.as_str(),
-            policy: PolicyView {
-                mfa_required_roles: t.policy.mfa_required_roles.iter().map(|r| r.as_str().to_owned()).collect(),
-                idle_timeout_secs: t.policy.idle_timeout_secs,
-                absolute_timeout_secs: t.policy.absolute_timeout_secs,
-            },
-            created_at: t.created_at,
-        }
+/// The wire form of a tenant (`tp_identity_api`, the type the gateway reads).
+pub(crate) fn tenant_view(t: Tenant) -> api::Tenant {
+    api::Tenant {
+        id: t.id,
+        slug: t.slug,
+        name: t.name,
+        status: t.status.as_str().to_owned(),
+        policy: api::Policy {
+            mfa_required_roles: t.policy.mfa_required_roles.iter().map(|r| r.as_str().to_owned()).collect(),
+            idle_timeout_secs: t.policy.idle_timeout_secs,
+            absolute_timeout_secs: t.policy.absolute_timeout_secs,
+        },
+        created_at: t.created_at,
     }
 }
 
@@ -84,43 +68,43 @@ struct NewTenant {
 
 async fn create_tenant(
     State(state): State<AppState>,
-    AdminCaller(caller): AdminCaller,
+    ApiCaller(caller): ApiCaller,
     Body(body): Body<NewTenant>,
-) -> Result<(StatusCode, Json<TenantView>), Error> {
+) -> Result<(StatusCode, Json<api::Tenant>), Error> {
     let tenant = tenants::create(&state, &caller, &body.slug, &body.name).await?;
-    Ok((StatusCode::CREATED, Json(tenant.into())))
+    Ok((StatusCode::CREATED, Json(tenant_view(tenant))))
 }
 
 async fn list_tenants(
     State(state): State<AppState>,
-    AdminCaller(caller): AdminCaller,
-) -> Result<Json<serde_json::Value>, Error> {
-    let list: Vec<TenantView> = tenants::list(&state, &caller).await?.into_iter().map(Into::into).collect();
-    Ok(Json(serde_json::json!({ "tenants": list })))
+    ApiCaller(caller): ApiCaller,
+) -> Result<Json<api::Tenants>, Error> {
+    let tenants = tenants::list(&state, &caller).await?.into_iter().map(tenant_view).collect();
+    Ok(Json(api::Tenants { tenants }))
 }
 
 async fn get_tenant(
     State(state): State<AppState>,
-    AdminCaller(caller): AdminCaller,
+    ApiCaller(caller): ApiCaller,
     Path(tenant): Path<String>,
-) -> Result<Json<TenantView>, Error> {
-    Ok(Json(tenants::get(&state, &caller, tenant_id(&tenant)?).await?.into()))
+) -> Result<Json<api::Tenant>, Error> {
+    Ok(Json(tenant_view(tenants::get(&state, &caller, tenant_id(&tenant)?).await?)))
 }
 
 async fn suspend_tenant(
     State(state): State<AppState>,
-    AdminCaller(caller): AdminCaller,
+    ApiCaller(caller): ApiCaller,
     Path(tenant): Path<String>,
-) -> Result<Json<TenantView>, Error> {
-    Ok(Json(tenants::suspend(&state, &caller, tenant_id(&tenant)?).await?.into()))
+) -> Result<Json<api::Tenant>, Error> {
+    Ok(Json(tenant_view(tenants::suspend(&state, &caller, tenant_id(&tenant)?).await?)))
 }
 
 async fn reactivate_tenant(
     State(state): State<AppState>,
-    AdminCaller(caller): AdminCaller,
+    ApiCaller(caller): ApiCaller,
     Path(tenant): Path<String>,
-) -> Result<Json<TenantView>, Error> {
-    Ok(Json(tenants::reactivate(&state, &caller, tenant_id(&tenant)?).await?.into()))
+) -> Result<Json<api::Tenant>, Error> {
+    Ok(Json(tenant_view(tenants::reactivate(&state, &caller, tenant_id(&tenant)?).await?)))
 }
 
 #[derive(Deserialize)]
@@ -130,53 +114,44 @@ struct Offboard {
 
 async fn offboard_tenant(
     State(state): State<AppState>,
-    AdminCaller(caller): AdminCaller,
+    ApiCaller(caller): ApiCaller,
     Path(tenant): Path<String>,
     Body(body): Body<Offboard>,
-) -> Result<Json<TenantView>, Error> {
-    Ok(Json(tenants::offboard(&state, &caller, tenant_id(&tenant)?, &body.confirm).await?.into()))
+) -> Result<Json<api::Tenant>, Error> {
+    Ok(Json(tenant_view(tenants::offboard(&state, &caller, tenant_id(&tenant)?, &body.confirm).await?)))
 }
 
 async fn set_policy(
     State(state): State<AppState>,
-    AdminCaller(caller): AdminCaller,
+    ApiCaller(caller): ApiCaller,
     Path(tenant): Path<String>,
-    Body(body): Body<PolicyView>,
-) -> Result<Json<TenantView>, Error> {
+    Body(body): Body<api::Policy>,
+) -> Result<Json<api::Tenant>, Error> {
     let policy = SessionPolicy::parse(&body.mfa_required_roles, body.idle_timeout_secs, body.absolute_timeout_secs)?;
-    Ok(Json(tenants::set_policy(&state, &caller, tenant_id(&tenant)?, policy).await?.into()))
+    Ok(Json(tenant_view(tenants::set_policy(&state, &caller, tenant_id(&tenant)?, policy).await?)))
 }
 
-#[derive(Serialize)]
-struct MemberView {
-    user_id: UserId,
-    email: String,
-    display_name: Option<String>,
-    roles: Vec<String>,
-    status: String,
+pub(crate) fn member_view(m: Member) -> api::Member {
+    let roles = m.roles.iter().map(|r| r.as_str().to_owned()).collect();
+    api::Member { user_id: m.user, email: m.email, display_name: m.display_name, roles, status: m.status }
 }
 
-impl From<Member> for MemberView {
-    fn from(m: Member) -> Self {
-        let roles = m.roles.iter().map(|r| r.as_str().to_owned()).collect();
-        Self { user_id: m.user, email: m.email, display_name: m.display_name, roles, status: m.status }
-    }
+/// Raw strings: their errors are ours (400 `IDENTITY_INVALID_INPUT` naming the field).
+#[derive(Deserialize)]
+struct MembersQuery {
+    first: Option<String>,
+    after: Option<String>,
 }
 
 async fn list_members(
     State(state): State<AppState>,
-    AdminCaller(caller): AdminCaller,
+    ApiCaller(caller): ApiCaller,
     Path(tenant): Path<String>,
-) -> Result<Json<serde_json::Value>, Error> {
-    let list: Vec<MemberView> =
-        members::list(&state, &caller, tenant_id(&tenant)?).await?.into_iter().map(Into::into).collect();
-    Ok(Json(serde_json::json!({ "members": list })))
-}
-
-#[derive(Deserialize)]
-struct Invite {
-    email: String,
-    roles: Vec<String>,
+    Query(query): Query<MembersQuery>,
+) -> Result<Json<api::MemberPage>, Error> {
+    let page = PageRequest::parse(query.first.as_deref(), query.after.as_deref())?;
+    let (list, has_next_page) = members::list(&state, &caller, tenant_id(&tenant)?, page).await?;
+    Ok(Json(api::MemberPage { members: list.into_iter().map(member_view).collect(), has_next_page }))
 }
 
 /// 202: the invitation is on its way; the link itself is only in the email. The answer is
@@ -186,42 +161,31 @@ struct Invite {
 /// member list, as invited.
 async fn invite(
     State(state): State<AppState>,
-    AdminCaller(caller): AdminCaller,
+    ApiCaller(caller): ApiCaller,
     Path(tenant): Path<String>,
-    Body(body): Body<Invite>,
+    Body(body): Body<api::Invite>,
 ) -> Result<(StatusCode, Json<serde_json::Value>), Error> {
     members::invite(&state, &caller, tenant_id(&tenant)?, &body.email, &body.roles).await?;
     Ok((StatusCode::ACCEPTED, Json(serde_json::json!({ "status": "invited" }))))
 }
 
-#[derive(Deserialize)]
-struct Roles {
-    roles: Vec<String>,
-}
-
 async fn set_roles(
     State(state): State<AppState>,
-    AdminCaller(caller): AdminCaller,
+    ApiCaller(caller): ApiCaller,
     Path((tenant, user)): Path<(String, String)>,
-    Body(body): Body<Roles>,
-) -> Result<Json<MemberView>, Error> {
+    Body(body): Body<api::Roles>,
+) -> Result<Json<api::Member>, Error> {
     let member = members::set_roles(&state, &caller, tenant_id(&tenant)?, user_id(&user)?, &body.roles).await?;
-    Ok(Json(member.into()))
+    Ok(Json(member_view(member)))
 }
 
 async fn remove_member(
     State(state): State<AppState>,
-    AdminCaller(caller): AdminCaller,
+    ApiCaller(caller): ApiCaller,
     Path((tenant, user)): Path<(String, String)>,
 ) -> Result<StatusCode, Error> {
     members::remove(&state, &caller, tenant_id(&tenant)?, user_id(&user)?).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-#[derive(Deserialize, Serialize)]
-struct Assignment {
-    clinician_id: UserId,
-    client_id: UserId,
 }
 
 #[derive(Deserialize)]
@@ -232,21 +196,21 @@ struct CareTeamFilter {
 
 async fn list_care_team(
     State(state): State<AppState>,
-    AdminCaller(caller): AdminCaller,
+    ApiCaller(caller): ApiCaller,
     Path(tenant): Path<String>,
     Query(filter): Query<CareTeamFilter>,
-) -> Result<Json<serde_json::Value>, Error> {
+) -> Result<Json<api::Assignments>, Error> {
     let pairs = care_teams::list(&state, &caller, tenant_id(&tenant)?, filter.clinician_id, filter.client_id).await?;
-    let list: Vec<Assignment> =
-        pairs.into_iter().map(|(clinician_id, client_id)| Assignment { clinician_id, client_id }).collect();
-    Ok(Json(serde_json::json!({ "assignments": list })))
+    let assignments =
+        pairs.into_iter().map(|(clinician_id, client_id)| api::Assignment { clinician_id, client_id }).collect();
+    Ok(Json(api::Assignments { assignments }))
 }
 
 async fn assign(
     State(state): State<AppState>,
-    AdminCaller(caller): AdminCaller,
+    ApiCaller(caller): ApiCaller,
     Path(tenant): Path<String>,
-    Body(body): Body<Assignment>,
+    Body(body): Body<api::Assignment>,
 ) -> Result<StatusCode, Error> {
     care_teams::change(&state, &caller, tenant_id(&tenant)?, Change::Assign, (body.clinician_id, body.client_id))
         .await?;
@@ -255,9 +219,9 @@ async fn assign(
 
 async fn unassign(
     State(state): State<AppState>,
-    AdminCaller(caller): AdminCaller,
+    ApiCaller(caller): ApiCaller,
     Path(tenant): Path<String>,
-    Body(body): Body<Assignment>,
+    Body(body): Body<api::Assignment>,
 ) -> Result<StatusCode, Error> {
     care_teams::change(&state, &caller, tenant_id(&tenant)?, Change::Unassign, (body.clinician_id, body.client_id))
         .await?;

@@ -5,14 +5,14 @@ use axum::http::StatusCode;
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use secrecy::ExposeSecret;
-use serde::{Deserialize, Serialize};
+use tp_identity_api::admin as api;
 use tp_ids::ClientId;
 
 use crate::admin::api_clients;
 use crate::error::Error;
 use crate::http::admin::tenant_id;
 use crate::http::body::Body;
-use crate::http::caller::AdminCaller;
+use crate::http::caller::ApiCaller;
 use crate::state::AppState;
 
 pub(crate) fn router() -> Router<AppState> {
@@ -22,31 +22,15 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/v1/tenants/{tenant}/api-clients/{client}/approve", post(approve))
 }
 
-#[derive(Deserialize)]
-struct NewClient {
-    name: String,
-    scopes: Vec<String>,
-}
-
-#[derive(Serialize)]
-struct Created {
-    client_id: ClientId,
-    client_secret: String,
-    name: String,
-    scopes: Vec<String>,
-    /// `false` when an operator registered it: a practice admin must approve it first.
-    approved: bool,
-}
-
 async fn create(
     State(state): State<AppState>,
-    AdminCaller(caller): AdminCaller,
+    ApiCaller(caller): ApiCaller,
     Path(tenant): Path<String>,
-    Body(body): Body<NewClient>,
-) -> Result<(StatusCode, Json<Created>), Error> {
+    Body(body): Body<api::NewApiClient>,
+) -> Result<(StatusCode, Json<api::CreatedApiClient>), Error> {
     let created = api_clients::create(&state, &caller, tenant_id(&tenant)?, &body.name, &body.scopes).await?;
     let client_secret = created.secret.expose_secret().to_owned();
-    let body = Created {
+    let body = api::CreatedApiClient {
         client_id: created.client_id,
         client_secret,
         name: body.name.trim().to_owned(),
@@ -56,25 +40,15 @@ async fn create(
     Ok((StatusCode::CREATED, Json(body)))
 }
 
-#[derive(Serialize)]
-struct ClientView {
-    client_id: ClientId,
-    name: String,
-    scopes: Vec<String>,
-    created_at: chrono::DateTime<chrono::Utc>,
-    revoked: bool,
-    approved: bool,
-}
-
 async fn list(
     State(state): State<AppState>,
-    AdminCaller(caller): AdminCaller,
+    ApiCaller(caller): ApiCaller,
     Path(tenant): Path<String>,
-) -> Result<Json<serde_json::Value>, Error> {
-    let clients: Vec<ClientView> = api_clients::list(&state, &caller, tenant_id(&tenant)?)
+) -> Result<Json<api::ApiClients>, Error> {
+    let api_clients = api_clients::list(&state, &caller, tenant_id(&tenant)?)
         .await?
         .into_iter()
-        .map(|c| ClientView {
+        .map(|c| api::ApiClient {
             client_id: c.client_id,
             name: c.name,
             scopes: c.scopes,
@@ -83,12 +57,12 @@ async fn list(
             approved: c.approved,
         })
         .collect();
-    Ok(Json(serde_json::json!({ "api_clients": clients })))
+    Ok(Json(api::ApiClients { api_clients }))
 }
 
 async fn approve(
     State(state): State<AppState>,
-    AdminCaller(caller): AdminCaller,
+    ApiCaller(caller): ApiCaller,
     Path((tenant, client)): Path<(String, String)>,
 ) -> Result<StatusCode, Error> {
     let client = ClientId::parse(&client).map_err(|_| Error::NotFound)?;
@@ -98,7 +72,7 @@ async fn approve(
 
 async fn revoke(
     State(state): State<AppState>,
-    AdminCaller(caller): AdminCaller,
+    ApiCaller(caller): ApiCaller,
     Path((tenant, client)): Path<(String, String)>,
 ) -> Result<StatusCode, Error> {
     let client = ClientId::parse(&client).map_err(|_| Error::NotFound)?;

@@ -1,6 +1,7 @@
 //! Who is calling the admin and internal APIs: the bearer token verified by `tp_auth`
 //! (signature against identity's own JWKS, claims, revocation in Redis), turned into the
-//! [`Caller`] the admin rules take.
+//! [`Caller`] the admin rules take (the whole principal: `tp_authz` needs its roles, scopes
+//! and tenant).
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -20,19 +21,14 @@ impl AuthState for AppState {
     }
 }
 
-/// A verified caller of the admin API.
-pub(crate) struct AdminCaller(pub Caller);
+/// A verified caller of the `/v1` JSON API (admin and own-account endpoints).
+pub(crate) struct ApiCaller(pub Caller);
 
-impl FromRequestParts<AppState> for AdminCaller {
+impl FromRequestParts<AppState> for ApiCaller {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let principal = Principal::from_request_parts(parts, state).await.map_err(IntoResponse::into_response)?;
-        Ok(Self(Caller {
-            actor: principal.actor().clone(),
-            operator: principal.is_operator(),
-            tenant: principal.tenant_opt(),
-            roles: principal.roles().iter().collect(),
-        }))
+        Ok(Self(Caller::new(principal)))
     }
 }

@@ -8,12 +8,14 @@ mod authorize;
 mod body;
 mod caller;
 pub(crate) mod csrf;
+mod directory;
 mod discovery;
 mod end_session;
 mod federation;
 mod internal;
 mod jwks;
 mod login;
+mod me;
 mod mfa;
 mod oauth_error;
 pub(crate) mod pages;
@@ -37,6 +39,8 @@ pub(crate) fn router(state: AppState) -> Router {
         .merge(account::router())
         .merge(admin::router())
         .merge(api_clients::router())
+        .merge(directory::router())
+        .merge(me::router())
         .merge(internal::router())
         .merge(federation::router())
         .merge(sso::router())

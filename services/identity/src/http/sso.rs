@@ -10,7 +10,7 @@ use crate::error::Error;
 use crate::federation::{SsoConfig, SsoView};
 use crate::http::admin::tenant_id;
 use crate::http::body::Body;
-use crate::http::caller::AdminCaller;
+use crate::http::caller::ApiCaller;
 use crate::state::AppState;
 
 pub(crate) fn router() -> Router<AppState> {
@@ -19,7 +19,7 @@ pub(crate) fn router() -> Router<AppState> {
 
 async fn configure(
     State(state): State<AppState>,
-    AdminCaller(caller): AdminCaller,
+    ApiCaller(caller): ApiCaller,
     Path(tenant): Path<String>,
     Body(body): Body<SsoConfig>,
 ) -> Result<Json<SsoView>, Error> {
@@ -28,7 +28,7 @@ async fn configure(
 
 async fn show(
     State(state): State<AppState>,
-    AdminCaller(caller): AdminCaller,
+    ApiCaller(caller): ApiCaller,
     Path(tenant): Path<String>,
 ) -> Result<Json<SsoView>, Error> {
     Ok(Json(sso::get(&state, &caller, tenant_id(&tenant)?).await?))
@@ -36,7 +36,7 @@ async fn show(
 
 async fn remove(
     State(state): State<AppState>,
-    AdminCaller(caller): AdminCaller,
+    ApiCaller(caller): ApiCaller,
     Path(tenant): Path<String>,
 ) -> Result<StatusCode, Error> {
     sso::remove(&state, &caller, tenant_id(&tenant)?).await?;

@@ -2,6 +2,11 @@
 //! real tokens: the operator boundary, tenant isolation, lifecycle and crypto-shredding.
 
 mod care_teams;
+mod directory;
+mod events;
 mod harness;
 mod lifecycle;
+mod matrix;
+mod me;
+mod members;
 mod operators;

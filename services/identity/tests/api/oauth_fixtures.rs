@@ -49,8 +49,21 @@ pub async fn spawn() -> OAuthApp {
 }
 
 pub async fn spawn_with_signing_key(key: &str) -> OAuthApp {
+    spawn_configured(key, None).await
+}
+
+/// [`spawn`] sending account emails to the SMTP sink on `smtp_port`.
+pub async fn spawn_with_mail(smtp_port: u16) -> OAuthApp {
+    spawn_configured("identity-token-signing", Some(smtp_port)).await
+}
+
+async fn spawn_configured(key: &str, smtp_port: Option<u16>) -> OAuthApp {
     let key = key.to_owned();
     let app = spawn_app_with::<Identity>(move |figment| {
+        let figment = match smtp_port {
+            Some(port) => figment.merge(("identity.smtp.port", port)),
+            None => figment,
+        };
         figment
             .merge(("identity.signing_key", key))
             .merge(("identity.operator_client", json!({ "id": OPERATOR_ID, "secret": OPERATOR_SECRET })))

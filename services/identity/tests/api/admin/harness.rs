@@ -12,7 +12,9 @@ use serde_json::{Value, json};
 use tp_ids::{SessionId, TenantId, UserId};
 use uuid::Uuid;
 
-use crate::oauth_fixtures::{OAuthApp, OPERATOR_ID, OPERATOR_SECRET, Person, VERIFIER, spawn};
+use tp_testkit::smtp::SmtpSink;
+
+use crate::oauth_fixtures::{OAuthApp, OPERATOR_ID, OPERATOR_SECRET, Person, VERIFIER, spawn, spawn_with_mail};
 
 pub struct AdminApp {
     pub oauth: OAuthApp,
@@ -20,7 +22,15 @@ pub struct AdminApp {
 }
 
 pub async fn admin_app() -> AdminApp {
-    let oauth = spawn().await;
+    with_operator(spawn().await).await
+}
+
+/// [`admin_app`] whose account emails (invitations) go to `smtp`.
+pub async fn admin_app_with_mail(smtp: &SmtpSink) -> AdminApp {
+    with_operator(spawn_with_mail(smtp.port()).await).await
+}
+
+async fn with_operator(oauth: OAuthApp) -> AdminApp {
     let (status, body) =
         oauth.token(&[("grant_type", "client_credentials")], Some((OPERATOR_ID, OPERATOR_SECRET))).await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -81,6 +91,19 @@ impl AdminApp {
         let path = format!("/v1/tenants/{tenant}/api-clients/{client}/approve");
         let (status, body) = self.call(&admin, Method::POST, &path, None).await;
         assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    }
+
+    /// An approved API client of `tenant` with `scopes`, and its client-credentials token.
+    pub async fn api_client_token(&self, tenant: TenantId, scopes: &[&str]) -> String {
+        let body = json!({ "name": "sync", "scopes": scopes });
+        let path = format!("/v1/tenants/{tenant}/api-clients");
+        let (status, client) = self.call(&self.operator, Method::POST, &path, Some(body)).await;
+        assert_eq!(status, StatusCode::CREATED, "{client}");
+        let creds = (client["client_id"].as_str().unwrap(), client["client_secret"].as_str().unwrap());
+        self.approve(tenant, creds.0).await;
+        let (status, tokens) = self.oauth.token(&[("grant_type", "client_credentials")], Some(creds)).await;
+        assert_eq!(status, StatusCode::OK, "{tokens}");
+        tokens["access_token"].as_str().unwrap().to_owned()
     }
 
     /// Audit actions recorded for `tenant`, oldest first.

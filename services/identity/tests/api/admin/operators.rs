@@ -105,32 +105,49 @@ async fn the_admin_api_refuses_missing_forged_and_revoked_tokens() {
 }
 
 #[tokio::test]
+async fn an_api_client_with_identity_read_lists_its_own_practices_members_only() {
+    // Arrange: API clients of practice A, with and without identity:read, and practice B.
+    let app = admin_app().await;
+    let (a, b) = (app.create_tenant("api-a").await, app.create_tenant("api-b").await);
+    let member_a = app.member(a, &["clinician"]).await;
+    app.member(b, &["client"]).await;
+    let reader = app.api_client_token(a, &["identity:read"]).await;
+    let other_scope = app.api_client_token(a, &["records:read"]).await;
+
+    // Act
+    let (status, members) = app.call(&reader, Method::GET, &format!("/v1/tenants/{a}/members"), None).await;
+
+    // Assert
+    assert_eq!(status, StatusCode::OK, "{members}");
+    let listed = members["members"].as_array().cloned().unwrap_or_default();
+    // The clinician and the practice admin who approved the clients.
+    assert_eq!(listed.len(), 3, "{members}");
+    assert!(listed.iter().any(|m| m["user_id"] == member_a.user.to_string()));
+    let (status, _) = app.call(&reader, Method::GET, &format!("/v1/tenants/{b}/members"), None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "another practice is not found");
+    let (status, _) = app.call(&other_scope, Method::GET, &format!("/v1/tenants/{a}/members"), None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "the role needs the identity:read scope too");
+}
+
+#[tokio::test]
 async fn an_api_clients_token_is_bound_to_its_own_practice() {
     // Arrange: an API client of practice A, and a care-team pair in practice B.
     let app = admin_app().await;
     let (a, b) = (app.create_tenant("api-a").await, app.create_tenant("api-b").await);
-    let body = json!({ "name": "sync", "scopes": ["identity:read"] });
-    let (status, client) =
-        app.call(&app.operator, Method::POST, &format!("/v1/tenants/{a}/api-clients"), Some(body)).await;
-    assert_eq!(status, StatusCode::CREATED, "{client}");
-    let creds =
-        (client["client_id"].as_str().unwrap_or_default(), client["client_secret"].as_str().unwrap_or_default());
-    app.approve(a, creds.0).await;
-    let (status, tokens) = app.oauth.token(&[("grant_type", "client_credentials")], Some(creds)).await;
-    assert_eq!(status, StatusCode::OK, "{tokens}");
-    let token = tokens["access_token"].as_str().unwrap_or_default();
+    let token = app.api_client_token(a, &["identity:read"]).await;
+    let token = token.as_str();
     let b_admin = app.token_of(&app.member(b, &["practice_admin"]).await).await;
     let (clinician, client_b) = (app.member(b, &["clinician"]).await, app.member(b, &["client"]).await);
     let pair = json!({ "clinician_id": clinician.user, "client_id": client_b.user });
     assert_eq!(
-        app.call(&b_admin, Method::POST, &format!("/v1/tenants/{b}/care-team"), Some(pair)).await.0,
+        app.call(&b_admin, Method::POST, &format!("/v1/tenants/{b}/care-team"), Some(pair.clone())).await.0,
         StatusCode::NO_CONTENT
     );
 
-    // Act / Assert: practice B's data is out of reach; even A's admin API is not the client's.
-    let (status, _) = app.call(token, Method::GET, &format!("/v1/tenants/{b}/members"), None).await;
+    // Act / Assert: practice B's data is out of reach; in A it may read, never write.
+    let (status, _) = app.call(token, Method::GET, &format!("/v1/tenants/{b}/care-team"), None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, _) = app.call(token, Method::GET, &format!("/v1/tenants/{a}/members"), None).await;
+    let (status, _) = app.call(token, Method::POST, &format!("/v1/tenants/{a}/care-team"), Some(pair)).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let check = format!("/internal/v1/care-team/check?clinician_id={}&client_id={}", clinician.user, client_b.user);
     let (status, answer) = app.call(token, Method::GET, &check, None).await;
