@@ -54,7 +54,7 @@ impl Default for Limits {
         Self {
             max_body_bytes: 64 * 1024,
             max_depth: 10,
-            max_complexity: 250,
+            max_complexity: 1_000,
             max_aliases: 30,
             max_batch: 5,
             timeout_ms: 10_000,

@@ -1,5 +1,5 @@
 //! The role-based access matrix: every role against every operation of the schema, with
-//! the expected answer written out by hand ('y' served, 'f' refused). The table is not
+//! the expected answer written out by hand ('y' served, '.' refused). The table is not
 //! derived from `tp_authz`: a change to the permission table must be made here too, on
 //! purpose.
 
@@ -93,7 +93,7 @@ async fn fixtures(platform: &Platform, role: &str) -> Fixtures {
     let (api, _) = platform.api_client(tenant, &["identity:read"]).await;
     let (token, session) = match role {
         "api_client" => (platform.api_client(tenant, &["identity:read"]).await.1, String::new()),
-        "api_client_no_scope" => (platform.api_client(tenant, &[]).await.1, String::new()),
+        "api_client_no_scope" => (platform.api_client(tenant, &["scheduling:read"]).await.1, String::new()),
         "operator" => (platform.operator_token().await, String::new()),
         role => {
             let caller = platform.person(tenant, &[role]).await;
@@ -109,13 +109,13 @@ async fn fixtures(platform: &Platform, role: &str) -> Fixtures {
     Fixtures { vars, token }
 }
 
-/// 'y' when the field answered without error, 'f' when it was refused; anything else is a
+/// 'y' when the field answered without error, '.' when it was refused; anything else is a
 /// broken fixture and fails the test with the answer.
 fn verdict(role: &str, operation: &str, body: &Value) -> char {
     let codes = codes(body);
     match codes.first().map(String::as_str) {
         None => 'y',
-        Some("FORBIDDEN" | "UNAUTHENTICATED") => 'f',
+        Some("FORBIDDEN" | "UNAUTHENTICATED") => '.',
         Some(_) => panic!("{role} / {operation}: unexpected answer {body}"),
     }
 }
@@ -141,7 +141,7 @@ async fn every_role_gets_the_expected_answer_for_every_operation() {
             let mut sub = subscribe(&platform.gateway.address, &fixtures, query).await;
             let got = match sub.next(Duration::from_millis(700)).await {
                 Next::Nothing | Next::Data(_) => 'y',
-                Next::Error(payload) if payload.to_string().contains("FORBIDDEN") => 'f',
+                Next::Error(payload) if payload.to_string().contains("FORBIDDEN") => '.',
                 other => panic!("{role} / {name}: unexpected {other:?}"),
             };
             if got != want {
@@ -156,7 +156,7 @@ async fn fixtures_for_subscriptions(platform: &Platform, role: &str) -> String {
     let tenant = platform.tenant().await;
     match role {
         "api_client" => platform.api_client(tenant, &["identity:read"]).await.1,
-        "api_client_no_scope" => platform.api_client(tenant, &[]).await.1,
+        "api_client_no_scope" => platform.api_client(tenant, &["scheduling:read"]).await.1,
         "operator" => platform.operator_token().await,
         role => platform.person(tenant, &[role]).await.token,
     }

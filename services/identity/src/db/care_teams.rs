@@ -13,8 +13,9 @@ fn ids(tx: &TenantTx, clinician: UserId, client: UserId) -> Vec<Value> {
 }
 
 /// Assigns `clinician` to `client`. Both must be active members of the transaction's tenant
-/// with the clinician and client role respectively (`Invalid` otherwise, without saying which
-/// person is not a member). Idempotent.
+/// with the clinician and client role respectively; otherwise `NotFound`, without saying
+/// which person is missing: an id from another practice reads exactly like an unknown one.
+/// Idempotent.
 pub async fn assign(tx: &TenantTx, clinician: UserId, client: UserId) -> Result<(), Error> {
     if clinician == client {
         return Err(Error::invalid("care_team", "a clinician cannot be on their own care team"));
@@ -31,7 +32,7 @@ pub async fn assign(tx: &TenantTx, clinician: UserId, client: UserId) -> Result<
     if inserted || is_assigned(tx, clinician, client).await? {
         Ok(())
     } else {
-        Err(Error::invalid("care_team", "needs an active clinician and an active client of this practice"))
+        Err(Error::NotFound)
     }
 }
 

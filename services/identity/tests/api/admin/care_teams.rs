@@ -72,9 +72,10 @@ async fn only_an_active_clinician_and_client_of_the_practice_can_be_paired() {
     let pair = json!({ "clinician_id": both.user, "client_id": both.user });
     let (status, body) = app.call(&admin_token, Method::POST, &team, Some(pair)).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "their own care team: {body}");
+    // Someone who is not a client here, in this practice or another, reads as unknown.
     for (who, client) in [("staff as client", staff.user), ("another practice's client", outsider.user)] {
         let pair = json!({ "clinician_id": clinician.user, "client_id": client });
         let (status, body) = app.call(&admin_token, Method::POST, &team, Some(pair)).await;
-        assert_eq!(status, StatusCode::BAD_REQUEST, "{who}: {body}");
+        assert_eq!(status, StatusCode::NOT_FOUND, "{who}: {body}");
     }
 }
