@@ -29,11 +29,7 @@ pub async fn assign(tx: &TenantTx, clinician: UserId, client: UserId) -> Result<
                on conflict do nothing \
                returning 1";
     let inserted = tx.query_one_raw(stmt(sql, ids(tx, clinician, client))).await?.is_some();
-    if inserted || is_assigned(tx, clinician, client).await? {
-        Ok(())
-    } else {
-        Err(Error::NotFound)
-    }
+    if inserted || is_assigned(tx, clinician, client).await? { Ok(()) } else { Err(Error::NotFound) }
 }
 
 /// Ends an assignment; `NotFound` when there was none.
