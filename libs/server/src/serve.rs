@@ -24,7 +24,15 @@ pub fn with_common_layers(router: Router, http: &HttpSettings) -> Router {
         // match is user input and could carry anything.
         let route = req.extensions().get::<axum::extract::MatchedPath>().map_or("unmatched", |p| p.as_str());
         let request_id = req.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or_default();
-        tracing::info_span!("request", method = %req.method(), route, request_id)
+        let span = tracing::info_span!("request", method = %req.method(), route, request_id);
+        // Continue the caller's trace (W3C `traceparent`), so a request through the gateway
+        // and the services is one trace.
+        let carrier = tp_telemetry::propagation::HEADERS
+            .iter()
+            .filter_map(|name| Some(((*name).to_owned(), req.headers().get(*name)?.to_str().ok()?.to_owned())))
+            .collect();
+        tp_telemetry::propagation::set_parent(&span, &carrier);
+        span
     });
     router
         .layer(TimeoutLayer::with_status_code(

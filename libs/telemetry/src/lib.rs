@@ -6,6 +6,7 @@
 //! What this crate does not do: metrics pipelines and log shipping are deployment concerns.
 
 mod phi;
+pub mod propagation;
 
 use opentelemetry::KeyValue;
 use opentelemetry::trace::TracerProvider as _;

@@ -101,8 +101,17 @@ impl Downstream {
             .request(method, format!("{}{path}", self.base))
             .bearer_auth(&caller.token)
             .header("x-request-id", cx.request_id());
-        for (name, value) in cx.trace_headers() {
-            request = request.header(*name, value);
+        // Our own span's context when traces are exported; otherwise the caller's, as it came,
+        // so the service's logs still share the caller's trace id.
+        let ours = tp_telemetry::propagation::current_headers();
+        if ours.is_empty() {
+            for (name, value) in cx.trace_headers() {
+                request = request.header(*name, value);
+            }
+        } else {
+            for (name, value) in ours {
+                request = request.header(name, value);
+            }
         }
         if let Some(body) = body {
             request = request.json(body);

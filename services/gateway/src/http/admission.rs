@@ -29,7 +29,7 @@ pub fn client_ip(state: &AppState, parts: &Parts) -> IpAddr {
 /// The request id set by the shared HTTP layers, and the W3C trace context to forward.
 pub fn correlation(headers: &HeaderMap) -> (String, Vec<(&'static str, String)>) {
     let request_id = headers.get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
-    let trace = ["traceparent", "tracestate"]
+    let trace = tp_telemetry::propagation::HEADERS
         .into_iter()
         .filter_map(|name| {
             let value = headers.get(name)?.to_str().ok()?;
