@@ -5,6 +5,7 @@
 pub mod config;
 mod downstream;
 mod events;
+mod gate;
 mod graphql;
 mod http;
 mod ratelimit;

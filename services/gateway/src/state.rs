@@ -3,7 +3,6 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use redis::aio::ConnectionManager;
 use secrecy::ExposeSecret as _;
 use tp_auth::Verifier;
 use tp_server::{Deps, Settings, StartupError};
@@ -12,33 +11,17 @@ use crate::config::GatewaySettings;
 use crate::downstream::Downstream;
 use crate::downstream::identity::IdentityClient;
 use crate::events::EventHub;
-use crate::graphql::context::RequestCtx;
+use crate::gate::{ConnectionOperations, Gate};
 use crate::graphql::{ApiSchema, builder};
 use crate::ratelimit::RateLimiter;
 
 #[derive(Clone)]
 pub struct AppState {
     pub schema: ApiSchema,
-    pub verifier: Verifier,
-    pub redis: ConnectionManager,
-    pub limiter: RateLimiter,
+    pub gate: Gate,
     pub identity: IdentityClient,
     pub settings: Arc<GatewaySettings>,
     pub graphiql: bool,
-}
-
-/// Checks, for a live subscription, that the caller's token still holds.
-#[derive(Clone)]
-pub struct Reauth {
-    verifier: Verifier,
-    redis: ConnectionManager,
-}
-
-impl Reauth {
-    pub async fn still_valid(&self, cx: &RequestCtx) -> bool {
-        let Ok(caller) = cx.caller() else { return false };
-        self.verifier.authenticate(&caller.token, &mut self.redis.clone()).await.is_ok()
-    }
 }
 
 impl AppState {
@@ -50,17 +33,16 @@ impl AppState {
             .map_err(|e| StartupError::Config(format!("identity client: {e}")))?;
         let identity = IdentityClient(identity);
         let hub = EventHub::start(settings.redis.url.expose_secret().to_owned());
-        let reauth = Reauth { verifier: verifier.clone(), redis: deps.redis.clone() };
+        let gate = Gate::new(verifier, RateLimiter::new(gateway.rate_limit.clone()), deps.redis);
         let schema = builder(&gateway.limits, gateway.introspection(settings.environment))
+            .extension(ConnectionOperations(gate.clone()))
             .data(identity.clone())
             .data(hub)
-            .data(reauth)
+            .data(gate.clone())
             .finish();
         Ok(Self {
             schema,
-            verifier,
-            redis: deps.redis,
-            limiter: RateLimiter::new(gateway.rate_limit.clone()),
+            gate,
             identity,
             graphiql: gateway.graphiql(settings.environment),
             settings: Arc::new(gateway),

@@ -46,6 +46,8 @@ enum CallError {
     Transport { service: &'static str, source: reqwest::Error },
     #[error("{service} answered {status}")]
     Status { service: &'static str, status: StatusCode },
+    #[error("{service} sent more than the answer limit")]
+    TooLarge { service: &'static str },
     #[error("{service} sent an unreadable answer")]
     Body { service: &'static str, source: Box<dyn std::error::Error + Send + Sync> },
 }
@@ -94,7 +96,7 @@ impl Downstream {
         method: Method,
         path: &str,
         body: Option<&B>,
-    ) -> Result<axum::body::Bytes, GqlError> {
+    ) -> Result<Vec<u8>, GqlError> {
         let caller = cx.caller()?;
         let mut request = self
             .http
@@ -117,16 +119,19 @@ impl Downstream {
             request = request.json(body);
         }
         let transport = |source| CallError::Transport { service: self.name, source };
-        let response = request.send().await.map_err(|e| unavailable(&transport(e)))?;
+        let mut response = request.send().await.map_err(|e| unavailable(&transport(e)))?;
         let status = response.status();
-        if response.content_length().is_some_and(|len| len > MAX_RESPONSE_BYTES as u64) {
-            return Err(unavailable(&CallError::Status { service: self.name, status }));
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(|e| unavailable(&transport(e)))? {
+            if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
+                return Err(unavailable(&CallError::TooLarge { service: self.name }));
+            }
+            body.extend_from_slice(&chunk);
         }
-        let bytes = response.bytes().await.map_err(|e| unavailable(&transport(e)))?;
         if status.is_success() {
-            return Ok(bytes);
+            return Ok(body);
         }
-        Err(self.failure(status, &bytes))
+        Err(self.failure(status, &body))
     }
 
     fn decode<T: DeserializeOwned>(&self, bytes: &[u8]) -> Result<T, GqlError> {

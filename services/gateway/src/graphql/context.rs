@@ -8,6 +8,7 @@ use tp_auth::Principal;
 use tp_authz::Permission;
 use tp_ids::TenantId;
 
+use crate::gate::Origin;
 use crate::graphql::error::GqlError;
 
 /// Attached to each request (HTTP) or connection (WebSocket) as GraphQL context data.
@@ -18,10 +19,10 @@ pub struct RequestCtx {
 
 struct Inner {
     caller: Option<Caller>,
-    request_id: String,
-    /// The incoming W3C `traceparent`/`tracestate`, forwarded when no span context of our
-    /// own is exported.
-    trace_headers: Vec<(&'static str, String)>,
+    /// Where it came from: the address, the request id, the incoming W3C trace context
+    /// (forwarded when no span context of our own is exported), and whether it is a
+    /// WebSocket connection.
+    origin: Origin,
 }
 
 /// A verified caller: the principal and the bearer token it was read from.
@@ -39,8 +40,8 @@ impl std::fmt::Debug for Caller {
 }
 
 impl RequestCtx {
-    pub fn new(caller: Option<Caller>, request_id: String, trace_headers: Vec<(&'static str, String)>) -> Self {
-        Self { inner: Arc::new(Inner { caller, request_id, trace_headers }) }
+    pub fn new(caller: Option<Caller>, origin: Origin) -> Self {
+        Self { inner: Arc::new(Inner { caller, origin }) }
     }
 
     pub fn caller(&self) -> Result<&Caller, GqlError> {
@@ -70,11 +71,20 @@ impl RequestCtx {
     }
 
     pub fn request_id(&self) -> &str {
-        &self.inner.request_id
+        &self.inner.origin.request_id
     }
 
     pub fn trace_headers(&self) -> &[(&'static str, String)] {
-        &self.inner.trace_headers
+        &self.inner.origin.trace
+    }
+
+    pub fn ip(&self) -> std::net::IpAddr {
+        self.inner.origin.ip
+    }
+
+    /// A WebSocket connection, whose every operation is admitted again.
+    pub fn is_connection(&self) -> bool {
+        self.inner.origin.connection
     }
 }
 

@@ -16,7 +16,7 @@ use tp_errors::ErrorKind;
 use crate::graphql::context::RequestCtx;
 use crate::graphql::error::{GqlError, classify};
 use crate::graphql::request_data;
-use crate::http::admission::{admit, client_ip, correlation};
+use crate::http::admission::origin;
 use crate::http::reply::{refuse, refuse_with};
 use crate::state::AppState;
 
@@ -55,9 +55,7 @@ pub async fn post_graphql(State(state): State<AppState>, request: Request) -> Re
         },
         false => None,
     };
-    let (request_id, trace) = correlation(&parts.headers);
-    let ip = client_ip(&state, &parts);
-    let cx = match admit(&state, ip, token, request_id, trace).await {
+    let cx = match state.gate.admit(origin(&state, &parts, false), token).await {
         Ok(cx) => cx,
         Err(err) => return refuse(err),
     };

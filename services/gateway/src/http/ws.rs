@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::graphql::error::GqlError;
 use crate::graphql::request_data;
-use crate::http::admission::{admit, client_ip, correlation};
+use crate::http::admission::origin;
 use crate::state::AppState;
 
 pub async fn get_graphql(State(state): State<AppState>, request: Request) -> Response {
@@ -30,14 +30,13 @@ pub async fn get_graphql(State(state): State<AppState>, request: Request) -> Res
         Ok(upgrade) => upgrade,
         Err(rejection) => return rejection.into_response(),
     };
-    let ip = client_ip(&state, &parts);
-    let (request_id, trace) = correlation(&parts.headers);
+    let origin = origin(&state, &parts, true);
     upgrade.protocols(ALL_WEBSOCKET_PROTOCOLS).on_upgrade(move |socket| async move {
         let schema = state.schema.clone();
         GraphQLWebSocket::new(socket, schema, protocol)
             .on_connection_init(move |payload| async move {
                 let token = token_from(&payload).ok_or_else(GqlError::unauthenticated)?;
-                let cx = admit(&state, ip, Some(&token), request_id, trace).await?;
+                let cx = state.gate.admit(origin, Some(&token)).await?;
                 Ok(request_data(cx, state.identity.clone()))
             })
             .serve()

@@ -114,3 +114,31 @@ async fn a_connection_without_a_valid_token_is_refused_and_a_subscription_needs_
         other => panic!("expected FORBIDDEN, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn each_operation_over_a_websocket_is_admitted_again() {
+    // Arrange: a connection admitted with a valid token.
+    let platform = spawn().await;
+    let tenant = platform.tenant().await;
+    let person = platform.person(tenant, &["clinician"]).await;
+    let mut connection = subscribe(&platform.gateway.address, &person.token, "{ me { id } }").await;
+    let expected = json!({ "me": { "id": person.user.to_string() } });
+    assert_eq!(connection.next(WAIT).await, Next::Data(expected));
+
+    // Act: the session ends, then the same connection sends another operation.
+    let redis = redis::Client::open(tp_testkit::TestEnv::get().redis_url()).unwrap();
+    let mut redis = redis.get_multiplexed_async_connection().await.unwrap();
+    let key = format!("{}{}", tp_auth::REVOKED_SESSION_PREFIX, person.session);
+    let _: () = redis::cmd("SET").arg(&key).arg("1").arg("EX").arg(600).query_async(&mut redis).await.unwrap();
+    connection.start("2", "{ me { id } }").await;
+
+    // Assert: refused, not answered from the connection's old admission.
+    let mut answer = connection.next(WAIT).await;
+    if answer == Next::Complete {
+        answer = connection.next(WAIT).await;
+    }
+    match answer {
+        Next::Error(payload) => assert!(payload.to_string().contains("UNAUTHENTICATED"), "{payload}"),
+        other => panic!("expected UNAUTHENTICATED, got {other:?}"),
+    }
+}

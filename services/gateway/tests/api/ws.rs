@@ -60,6 +60,12 @@ pub async fn read(socket: &mut WebSocketStream<MaybeTlsStream<TcpStream>>, wait:
 }
 
 impl Subscription {
+    /// Starts another operation on the same connection.
+    pub async fn start(&mut self, id: &str, query: &str) {
+        let start = json!({ "id": id, "type": "subscribe", "payload": { "query": query } });
+        self.socket.send(Message::text(start.to_string())).await.unwrap();
+    }
+
     pub async fn next(&mut self, wait: Duration) -> Next {
         loop {
             let deadline = tokio::time::Instant::now() + wait;

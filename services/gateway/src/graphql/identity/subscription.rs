@@ -15,9 +15,9 @@ use tp_authz::Permission;
 use tp_identity_api::events::{Event, EventKind};
 
 use crate::events::EventHub;
+use crate::gate::Gate;
 use crate::graphql::context::{Authenticated, RequestCtx, Require, request_ctx};
 use crate::graphql::error::GqlError;
-use crate::state::Reauth;
 
 #[derive(Default)]
 pub struct IdentitySubscription;
@@ -115,9 +115,9 @@ where
     F: Fn(&Event) -> Option<T> + Send + Sync + 'static,
 {
     let receiver = crate::graphql::context::data::<EventHub>(ctx)?.subscribe();
-    let reauth = crate::graphql::context::data::<Reauth>(ctx)?.clone();
-    let state = (receiver, reauth, cx, Arc::new(filter));
-    Ok(futures_util::stream::unfold(state, |(mut receiver, reauth, cx, filter)| async move {
+    let gate = crate::graphql::context::data::<Gate>(ctx)?.clone();
+    let state = (receiver, gate, cx, Arc::new(filter));
+    Ok(futures_util::stream::unfold(state, |(mut receiver, gate, cx, filter)| async move {
         loop {
             let event = match receiver.recv().await {
                 Ok(event) => event,
@@ -128,10 +128,10 @@ where
                 Err(RecvError::Closed) => return None,
             };
             let Some(item) = filter(&event) else { continue };
-            if !reauth.still_valid(&cx).await {
+            if !gate.still_valid(&cx).await {
                 return None;
             }
-            return Some((item, (receiver, reauth, cx, filter)));
+            return Some((item, (receiver, gate, cx, filter)));
         }
     }))
 }
