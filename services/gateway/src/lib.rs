@@ -15,8 +15,6 @@ use axum::Router;
 use tp_ids::Service;
 use tp_server::{Deps, ServiceApp, Settings, StartupError};
 
-pub use graphql::schema_sdl;
-
 /// The gateway service as the shared runtime sees it.
 pub struct Gateway;
 

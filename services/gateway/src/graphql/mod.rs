@@ -50,3 +50,22 @@ pub fn request_data(cx: RequestCtx, identity: IdentityClient) -> async_graphql::
     data.insert(cx);
     data
 }
+
+#[cfg(test)]
+mod tests {
+    /// The public schema is committed (`services/gateway/schema.graphql`), so every change to
+    /// it shows in review. `UPDATE_SCHEMA=1 cargo test -p tp-gateway committed_schema` rewrites it.
+    #[test]
+    fn the_committed_schema_is_the_schema() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/schema.graphql");
+        let live = super::schema_sdl();
+        if std::env::var_os("UPDATE_SCHEMA").is_some() {
+            std::fs::write(path, &live).unwrap();
+        }
+        let committed = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            committed == live,
+            "the schema changed: review it, then run UPDATE_SCHEMA=1 cargo test -p tp-gateway committed_schema"
+        );
+    }
+}
