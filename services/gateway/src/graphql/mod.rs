@@ -37,11 +37,6 @@ pub fn builder(limits: &Limits, introspection: bool) -> SchemaBuilder<Query, Mut
     if introspection { builder } else { builder.disable_introspection() }
 }
 
-/// The schema in SDL, as served at `/schema.graphql`.
-pub fn schema_sdl() -> String {
-    builder(&Limits::default(), true).finish().sdl()
-}
-
 /// What each request carries besides the schema data: who calls, and its own loaders
 /// (never shared between requests, so never between tenants).
 pub fn request_data(cx: RequestCtx, identity: IdentityClient) -> async_graphql::Data {
@@ -58,7 +53,7 @@ mod tests {
     #[test]
     fn the_committed_schema_is_the_schema() {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/schema.graphql");
-        let live = super::schema_sdl();
+        let live = super::builder(&crate::config::Limits::default(), true).finish().sdl();
         if std::env::var_os("UPDATE_SCHEMA").is_some() {
             std::fs::write(path, &live).unwrap();
         }
