@@ -2,5 +2,7 @@
 //! own router on port 0.
 
 mod api;
+mod bad_input;
 mod harness;
 mod health;
+mod rate_limit;
