@@ -41,6 +41,7 @@ pub struct Platform {
 #[derive(Clone, Debug)]
 pub struct Person {
     pub user: UserId,
+    pub tenant: TenantId,
     pub session: SessionId,
     pub token: String,
 }
@@ -116,7 +117,7 @@ impl Platform {
         let values = vec![Uuid::from(session).into(), hash.into(), Uuid::from(user).into(), Uuid::from(tenant).into()];
         self.sql(sql, values).await;
         let token = self.exchange(user, tenant, session).await;
-        Person { user, session, token }
+        Person { user, tenant, session, token }
     }
 
     async fn exchange(&self, user: UserId, tenant: TenantId, session: SessionId) -> String {

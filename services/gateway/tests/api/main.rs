@@ -9,10 +9,12 @@
 )]
 
 mod api;
+mod bad_input;
 mod downstream;
 mod harness;
 mod health;
 mod isolation;
+mod rate_limit;
 mod rbac;
 mod subscriptions;
 mod ws;
