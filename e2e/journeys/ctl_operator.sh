@@ -6,12 +6,9 @@
 set -uo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
-passed=0 failed=0
-check() { # check <description> <command...>: the command must succeed
-    local what=$1
-    shift
-    if "$@" >/dev/null 2>&1; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "ctl e2e: FAILED: $what" >&2; fi
-}
+journey="ctl e2e"
+# shellcheck source=e2e/journeys/check.sh
+. "$repo/e2e/journeys/check.sh"
 ctl() { APP__OPERATOR__IDENTITY_URL=$TP_IDENTITY_URL "$repo/infra/dev/with-service-env" run ctl "$repo/target/debug/telehealthctl" "$@"; }
 field() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 exit_code() { local want=$1; shift; "$@" >/dev/null 2>&1; [[ $? == "$want" ]]; }
@@ -41,5 +38,4 @@ check "offboarding refuses a wrong confirmation (exit 2)" exit_code 2 ctl tenant
 check "tenant offboard with the slug typed back" ctl tenant offboard "$slug" --confirm "$slug"
 check "the offboarded tenant is listed as offboarded" bash -c "$(declare -f ctl); TP_IDENTITY_URL=$TP_IDENTITY_URL repo=$repo; ctl tenant list | grep '$slug' | grep -q offboarded"
 
-echo "ctl e2e: $passed passed, $failed failed"
-((failed == 0))
+finish

@@ -6,12 +6,9 @@
 set -uo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
-passed=0 failed=0
-check() { # check <description> <command...>: the command must succeed
-    local what=$1
-    shift
-    if "$@" >/dev/null 2>&1; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "graphql e2e: FAILED: $what" >&2; fi
-}
+journey="graphql e2e"
+# shellcheck source=e2e/journeys/check.sh
+. "$repo/e2e/journeys/check.sh"
 env_file=${TP_DEV_DIR:-$repo/.dev/run}/env
 client_id=$(sed -n 's/^TP_OPERATOR_CLIENT_ID=//p' "$env_file")
 client_secret=$(sed -n 's/^TP_OPERATOR_CLIENT_SECRET=//p' "$env_file")
@@ -37,5 +34,4 @@ big=$(head -c 100000 /dev/zero | tr '\0' ' ')
 check "a body over the limit: 413" bash -c "curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
     -d '{\"query\":\"{ me { id } }$big\"}' '$TP_GATEWAY_URL/graphql' | grep -qx 413"
 
-echo "graphql e2e: $passed passed, $failed failed"
-((failed == 0))
+finish

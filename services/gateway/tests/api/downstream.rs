@@ -69,13 +69,7 @@ async fn users_of_a_whole_care_team_list_are_loaded_in_one_identity_call() {
         platform.person(tenant, &["client"]).await,
     ];
     for (clinician, client) in [(&c1, &clients[0]), (&c1, &clients[1]), (&c2, &clients[2])] {
-        let sql = "insert into identity.care_teams (tenant_id, clinician_id, client_id) values ($1, $2, $3)";
-        let values = vec![
-            uuid::Uuid::from(tenant).into(),
-            uuid::Uuid::from(clinician.user).into(),
-            uuid::Uuid::from(client.user).into(),
-        ];
-        platform.sql(sql, values).await;
+        platform.assign(tenant, clinician.user, client.user).await;
     }
     seen.lock().unwrap().clear();
 

@@ -148,6 +148,12 @@ impl Platform {
         body["access_token"].as_str().unwrap().to_owned()
     }
 
+    /// Puts `client` on `clinician`'s care team (a row as identity's admin API writes it).
+    pub async fn assign(&self, tenant: TenantId, clinician: UserId, client: UserId) {
+        let sql = "insert into identity.care_teams (tenant_id, clinician_id, client_id) values ($1, $2, $3)";
+        self.sql(sql, vec![Uuid::from(tenant).into(), Uuid::from(clinician).into(), Uuid::from(client).into()]).await;
+    }
+
     /// An approved API client of `tenant` with `scopes`: its id and access token.
     pub async fn api_client(&self, tenant: TenantId, scopes: &[&str]) -> (String, String) {
         let admin = self.person(tenant, &["practice_admin"]).await;

@@ -129,13 +129,7 @@ async fn practice_a(platform: &Platform) -> PracticeA {
     let clinician = platform.person(tenant, &["clinician"]).await;
     let client = platform.person(tenant, &["client"]).await;
     let staff = platform.person(tenant, &["staff"]).await;
-    let sql = "insert into identity.care_teams (tenant_id, clinician_id, client_id) values ($1, $2, $3)";
-    let values = vec![
-        uuid::Uuid::from(tenant).into(),
-        uuid::Uuid::from(clinician.user).into(),
-        uuid::Uuid::from(client.user).into(),
-    ];
-    platform.sql(sql, values).await;
+    platform.assign(tenant, clinician.user, client.user).await;
     let (api, _) = platform.api_client(tenant, &["identity:read"]).await;
     let vars = json!({
         "a_clinician": clinician.user.to_string(), "a_client": client.user.to_string(),

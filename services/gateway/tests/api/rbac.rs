@@ -83,13 +83,7 @@ async fn fixtures(platform: &Platform, role: &str) -> Fixtures {
     let clinician = platform.person(tenant, &["clinician"]).await;
     let client = platform.person(tenant, &["client"]).await;
     let pair = (platform.person(tenant, &["clinician"]).await, platform.person(tenant, &["client"]).await);
-    let sql = "insert into identity.care_teams (tenant_id, clinician_id, client_id) values ($1, $2, $3)";
-    let ids = vec![
-        uuid::Uuid::from(tenant).into(),
-        uuid::Uuid::from(pair.0.user).into(),
-        uuid::Uuid::from(pair.1.user).into(),
-    ];
-    platform.sql(sql, ids).await;
+    platform.assign(tenant, pair.0.user, pair.1.user).await;
     let (api, _) = platform.api_client(tenant, &["identity:read"]).await;
     let (token, session) = match role {
         "api_client" => (platform.api_client(tenant, &["identity:read"]).await.1, String::new()),

@@ -10,8 +10,9 @@ use crate::graphql::context::{Require, request_ctx};
 use crate::graphql::error::GqlError;
 
 /// A role in a practice (or on the platform).
+// `remote` derives the conversions both ways with `tp_auth::Role`.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
-#[graphql(name = "Role")]
+#[graphql(name = "Role", remote = "tp_auth::Role")]
 pub enum RoleGql {
     PracticeAdmin,
     Clinician,
@@ -19,32 +20,6 @@ pub enum RoleGql {
     Client,
     ApiClient,
     PlatformOperator,
-}
-
-impl From<tp_auth::Role> for RoleGql {
-    fn from(role: tp_auth::Role) -> Self {
-        match role {
-            tp_auth::Role::PracticeAdmin => Self::PracticeAdmin,
-            tp_auth::Role::Clinician => Self::Clinician,
-            tp_auth::Role::Staff => Self::Staff,
-            tp_auth::Role::Client => Self::Client,
-            tp_auth::Role::ApiClient => Self::ApiClient,
-            tp_auth::Role::PlatformOperator => Self::PlatformOperator,
-        }
-    }
-}
-
-impl From<RoleGql> for tp_auth::Role {
-    fn from(role: RoleGql) -> Self {
-        match role {
-            RoleGql::PracticeAdmin => Self::PracticeAdmin,
-            RoleGql::Clinician => Self::Clinician,
-            RoleGql::Staff => Self::Staff,
-            RoleGql::Client => Self::Client,
-            RoleGql::ApiClient => Self::ApiClient,
-            RoleGql::PlatformOperator => Self::PlatformOperator,
-        }
-    }
 }
 
 /// Roles from the wire; a name this gateway does not know is left out rather than failing
