@@ -5,6 +5,7 @@ pub mod mutation;
 pub mod query;
 pub mod subscription;
 pub mod types;
+pub mod viewer;
 
 use async_graphql::Context;
 

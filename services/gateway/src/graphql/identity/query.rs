@@ -11,7 +11,8 @@ use crate::graphql::context::{Authenticated, Require, request_ctx};
 use crate::graphql::error::GqlError;
 use crate::graphql::identity::identity;
 use crate::graphql::identity::loaders::DirectoryLoader;
-use crate::graphql::identity::types::{ApiClient, Member, Tenant, User, Viewer};
+use crate::graphql::identity::types::{ApiClient, Member, Tenant, User};
+use crate::graphql::identity::viewer::Viewer;
 use crate::graphql::ids;
 
 /// Most members one page may hold.
