@@ -32,10 +32,17 @@ pub enum Permission {
     ApiClientsApprove,
     /// Connect the practice's own identity provider.
     SsoConfigure,
+    /// Read a client's demographics and contacts. Clinicians only for clients on their care
+    /// team, clients only their own (records checks the relationship).
+    DemographicsRead,
+    /// Record or correct a client's demographics (clinicians: care team only).
+    DemographicsWrite,
+    /// Find clients by name (the front desk's look-up).
+    ClientsSearch,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 14] = [
+    pub const ALL: [Permission; 17] = [
         Permission::OwnAccount,
         Permission::TenantsAdminister,
         Permission::TenantSettingsRead,
@@ -50,6 +57,9 @@ impl Permission {
         Permission::ApiClientsManage,
         Permission::ApiClientsApprove,
         Permission::SsoConfigure,
+        Permission::DemographicsRead,
+        Permission::DemographicsWrite,
+        Permission::ClientsSearch,
     ];
 
     /// The OAuth scope an API client needs on top of its role, or `None` when the
@@ -69,7 +79,10 @@ impl Permission {
             | Permission::CareTeamsManage
             | Permission::ApiClientsManage
             | Permission::ApiClientsApprove
-            | Permission::SsoConfigure => None,
+            | Permission::SsoConfigure
+            | Permission::DemographicsRead
+            | Permission::DemographicsWrite
+            | Permission::ClientsSearch => None,
         }
     }
 
@@ -90,6 +103,9 @@ impl Permission {
             Permission::ApiClientsManage => "api_clients_manage",
             Permission::ApiClientsApprove => "api_clients_approve",
             Permission::SsoConfigure => "sso_configure",
+            Permission::DemographicsRead => "demographics_read",
+            Permission::DemographicsWrite => "demographics_write",
+            Permission::ClientsSearch => "clients_search",
         }
     }
 }

@@ -25,9 +25,13 @@ pub const fn granted(role: Role) -> &'static [Permission] {
             ApiClientsManage,
             ApiClientsApprove,
             SsoConfigure,
+            DemographicsRead,
+            DemographicsWrite,
+            ClientsSearch,
         ],
-        Role::Clinician | Role::Staff => &[OwnAccount, DirectoryRead],
-        Role::Client => &[OwnAccount],
+        Role::Clinician => &[OwnAccount, DirectoryRead, DemographicsRead, DemographicsWrite],
+        Role::Staff => &[OwnAccount, DirectoryRead, DemographicsRead, DemographicsWrite, ClientsSearch],
+        Role::Client => &[OwnAccount, DemographicsRead],
         Role::ApiClient => &[TenantSettingsRead, MembersRead, DirectoryRead, CareTeamsRead],
         // Operators are a machine client today: no "own account" (a person's profile).
         Role::PlatformOperator => {
@@ -86,12 +90,12 @@ mod tests {
     fn every_role_gets_exactly_the_permissions_of_the_table() {
         let all_api = ScopeSet::parse("identity:read identity:write").unwrap();
         let expected = [
-            (Role::PracticeAdmin, "y.yyyyyyyyyyyy"),
-            (Role::Clinician, "y.......y....."),
-            (Role::Staff, "y.......y....."),
-            (Role::Client, "y............."),
-            (Role::ApiClient, "..y.y...yy...."),
-            (Role::PlatformOperator, ".yyy..y....y.."),
+            (Role::PracticeAdmin, "y.yyyyyyyyyyyyyyy"),
+            (Role::Clinician, "y.......y.....yy."),
+            (Role::Staff, "y.......y.....yyy"),
+            (Role::Client, "y.............y.."),
+            (Role::ApiClient, "..y.y...yy......."),
+            (Role::PlatformOperator, ".yyy..y....y....."),
         ];
         for (role, row) in expected {
             let row: Vec<char> = row.chars().collect();

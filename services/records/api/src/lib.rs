@@ -1,0 +1,6 @@
+//! records' wire contract: the JSON bodies of its `/v1` API, shared with its callers (the
+//! gateway). Plain data only: no rules, no I/O. Every field here is PHI in transit: callers
+//! must never log these values.
+
+pub mod chart;
+pub mod paths;
