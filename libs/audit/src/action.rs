@@ -132,6 +132,21 @@ pub mod identity {
     ];
 }
 
+/// records: reads and changes of client charts (PHI), and look-ups of clients by name.
+/// The subject is the client (`client`, their user id); refusals carry outcome `denied`.
+pub mod records {
+    use super::Action;
+
+    /// A chart's demographics were shown to the actor.
+    pub const DEMOGRAPHICS_READ: Action = Action::new("records.demographics.read");
+    pub const DEMOGRAPHICS_UPDATED: Action = Action::new("records.demographics.updated");
+    /// A name search: one event per client shown, or one without subject when none matched.
+    pub const CLIENTS_SEARCHED: Action = Action::new("records.clients.searched");
+
+    /// Every records action, for tests and documentation.
+    pub const ALL: &[Action] = &[DEMOGRAPHICS_READ, DEMOGRAPHICS_UPDATED, CLIENTS_SEARCHED];
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,6 +167,16 @@ mod tests {
         for action in identity::ALL {
             assert!(is_valid(*action), "{action}");
             assert_eq!(action.service(), "identity", "{action}");
+            assert!(seen.insert(action.as_str()), "duplicate {action}");
+        }
+    }
+
+    #[test]
+    fn records_actions_are_dotted_unique_and_owned_by_records() {
+        let mut seen = std::collections::HashSet::new();
+        for action in records::ALL {
+            assert!(is_valid(*action), "{action}");
+            assert_eq!(action.service(), "records", "{action}");
             assert!(seen.insert(action.as_str()), "duplicate {action}");
         }
     }

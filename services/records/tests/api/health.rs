@@ -1,15 +1,19 @@
-use tp_records::Records;
-use tp_testkit::app::spawn_app;
+use crate::harness::records_for;
+
+/// Health needs no identity: nothing calls it.
+async fn spawn_app() -> tp_testkit::app::TestApp {
+    records_for("http://127.0.0.1:9", "http://127.0.0.1:9").await
+}
 
 #[tokio::test]
 async fn healthz_and_readyz_answer_with_every_dependency_up() {
-    spawn_app::<Records>().await.assert_ready(&["postgres", "redis", "vault"]).await;
+    spawn_app().await.assert_ready(&["postgres", "redis", "vault"]).await;
 }
 
 #[tokio::test]
 async fn readyz_answers_503_naming_postgres_when_the_database_goes_away() {
     // Arrange: a running service, then its database disappears underneath it.
-    let app = spawn_app::<Records>().await;
+    let app = spawn_app().await;
     let name = app.db.as_ref().unwrap().name().to_owned();
     let admin_url = secrecy::SecretString::from(tp_testkit::TestEnv::get().admin_url().to_owned());
     let admin = tp_db::connect(&admin_url, &tp_db::PoolOptions::default()).await.unwrap();
@@ -30,7 +34,7 @@ async fn readyz_answers_503_naming_postgres_when_the_database_goes_away() {
 
 #[tokio::test]
 async fn every_response_carries_a_request_id_and_keeps_the_callers() {
-    let app = spawn_app::<Records>().await;
+    let app = spawn_app().await;
 
     let generated = app.get("/healthz").await;
     let kept =

@@ -1,6 +1,8 @@
 //! The records schema's migrations, applied by `tp-records migrate` as the migrator role.
 //! Never edit an applied migration: add a new one.
 
+mod m20261201_000002_create_clients;
+
 use sea_orm_migration::{MigrationTrait, MigratorTrait};
 use tp_db::migration::CreateServiceSchema;
 use tp_db::sea_orm::DynIden;
@@ -11,7 +13,7 @@ pub struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(CreateServiceSchema(Service::Records))]
+        vec![Box::new(CreateServiceSchema(Service::Records)), Box::new(m20261201_000002_create_clients::CreateClients)]
     }
 
     /// All schemas share one database, so each service keeps its own migration table.

@@ -1,0 +1,54 @@
+//! Reading and replacing a client's demographics. The row is read (or written) and its
+//! audit event appended in one `TenantTx`: if the event cannot be written the transaction
+//! rolls back and the caller gets an error, never the data (fail closed).
+
+use tp_audit_log::Outcome;
+use tp_audit_log::action::records::{DEMOGRAPHICS_READ, DEMOGRAPHICS_UPDATED};
+use tp_authz::Permission;
+use tp_db::TenantTx;
+use tp_ids::{TenantId, UserId};
+use tp_records_api::chart::{Chart, Demographics};
+
+use crate::audit::{Caller, record};
+use crate::chart::access::admit;
+use crate::db::clients;
+use crate::domain::demographics::validate;
+use crate::error::Error;
+use crate::seal::RowSeal;
+use crate::state::AppState;
+
+/// The client's chart; `demographics` is `None` until someone records them.
+#[tracing::instrument(skip_all, fields(tenant = %tenant))]
+pub async fn read(state: &AppState, caller: &Caller<'_>, tenant: TenantId, client: UserId) -> Result<Chart, Error> {
+    admit(state, caller, tenant, Some(client), Permission::DemographicsRead, DEMOGRAPHICS_READ).await?;
+    let seal = RowSeal { keyring: &state.keyring, tenant, client };
+    let tx = TenantTx::begin(&state.db, tenant).await?;
+    let (demographics, updated_at) = match clients::get(&tx, client).await? {
+        Some((row, updated_at)) => (Some(seal.open_demographics(&row).await?), Some(updated_at)),
+        None => (None, None),
+    };
+    record(&*tx, &caller.event(DEMOGRAPHICS_READ, Outcome::Success, tenant, Some(client))).await?;
+    tx.commit().await?;
+    Ok(Chart { client_id: client, demographics, updated_at })
+}
+
+/// Replaces the client's demographics with `input` (validated, trimmed) and returns the chart.
+#[tracing::instrument(skip_all, fields(tenant = %tenant))]
+pub async fn update(
+    state: &AppState,
+    caller: &Caller<'_>,
+    tenant: TenantId,
+    client: UserId,
+    input: Demographics,
+) -> Result<Chart, Error> {
+    admit(state, caller, tenant, Some(client), Permission::DemographicsWrite, DEMOGRAPHICS_UPDATED).await?;
+    let valid = validate(input, chrono::Utc::now().date_naive())?;
+    // Vault work before the transaction opens: no connection is held while keys are fetched.
+    let name_index = state.blind_index.compute(tenant, &valid.search_name).await?;
+    let sealed = RowSeal { keyring: &state.keyring, tenant, client }.seal_demographics(&valid.demographics).await?;
+    let tx = TenantTx::begin(&state.db, tenant).await?;
+    let updated_at = clients::upsert(&tx, client, sealed, name_index).await?;
+    record(&*tx, &caller.event(DEMOGRAPHICS_UPDATED, Outcome::Success, tenant, Some(client))).await?;
+    tx.commit().await?;
+    Ok(Chart { client_id: client, demographics: Some(valid.demographics), updated_at: Some(updated_at) })
+}

@@ -1,0 +1,6 @@
+//! The chart operations, each owning its access rule and its audit event: who may, then the
+//! data access and its event in one transaction.
+
+pub mod access;
+pub mod demographics;
+pub mod search;

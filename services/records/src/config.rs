@@ -1,0 +1,22 @@
+//! records' own settings, the `records.*` section (`APP__RECORDS__*`): whose tokens it
+//! accepts and where identity answers care-team questions. Crypto settings are the shared
+//! `crypto.*` section (`tp_config::CryptoSettings`).
+
+use serde::Deserialize;
+use tp_auth::VerifierConfig;
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct RecordsSettings {
+    /// Base URL of identity, e.g. `http://identity:8081`, for the internal care-team check.
+    pub identity_url: String,
+    /// How bearer tokens are verified: identity's issuer and the API audience (the gateway
+    /// forwards the caller's own token), and the JWKS URL when it differs from the default.
+    pub auth: VerifierConfig,
+    /// Bound on one care-team check; past it the request answers UNAVAILABLE (never open).
+    #[serde(default = "default_identity_timeout_ms")]
+    pub identity_timeout_ms: u64,
+}
+
+const fn default_identity_timeout_ms() -> u64 {
+    3_000
+}

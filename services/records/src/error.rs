@@ -1,0 +1,109 @@
+//! records' error: what a caller of its JSON API acts on, with a stable `RECORDS_*` code.
+//! Every `Display` is safe to show a client (no PHI, no SQL); causes stay in `#[source]`
+//! for the logs (`tp_errors::into_response` logs server-side ones once, with an error id).
+
+use axum::response::{IntoResponse, Response};
+use tp_errors::{ErrorKind, ServiceError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("not allowed")]
+    Forbidden,
+    /// Also the answer for another practice's ids: their existence is not revealed.
+    #[error("not found")]
+    NotFound,
+    #[error("invalid {field}: {reason}")]
+    Invalid { field: &'static str, reason: &'static str },
+    /// identity (care-team check), Vault or the database is unreachable: the request is
+    /// refused rather than answered on a guess.
+    #[error("a dependency is unavailable")]
+    Unavailable(#[source] anyhow::Error),
+    /// Includes a stored value that does not decrypt for its place (copied from another
+    /// row or practice, or altered) and an audit event that could not be written.
+    #[error("internal error")]
+    Internal(#[from] anyhow::Error),
+}
+
+impl Error {
+    pub const fn invalid(field: &'static str, reason: &'static str) -> Self {
+        Self::Invalid { field, reason }
+    }
+}
+
+impl ServiceError for Error {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Forbidden => ErrorKind::Forbidden,
+            Error::NotFound => ErrorKind::NotFound,
+            Error::Invalid { .. } => ErrorKind::BadUserInput,
+            Error::Unavailable(_) => ErrorKind::Unavailable,
+            Error::Internal(_) => ErrorKind::Internal,
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            Error::Forbidden => "RECORDS_FORBIDDEN",
+            Error::NotFound => "RECORDS_NOT_FOUND",
+            Error::Invalid { .. } => "RECORDS_INVALID_INPUT",
+            Error::Unavailable(_) => "RECORDS_UNAVAILABLE",
+            Error::Internal(_) => "RECORDS_INTERNAL",
+        }
+    }
+}
+
+impl From<tp_authz::Denied> for Error {
+    fn from(denied: tp_authz::Denied) -> Self {
+        match denied {
+            tp_authz::Denied::Forbidden => Error::Forbidden,
+            tp_authz::Denied::NotFound => Error::NotFound,
+        }
+    }
+}
+
+impl From<sea_orm::DbErr> for Error {
+    fn from(err: sea_orm::DbErr) -> Self {
+        Error::Internal(err.into())
+    }
+}
+
+impl From<tp_db::DbError> for Error {
+    fn from(err: tp_db::DbError) -> Self {
+        match err {
+            tp_db::DbError::Unavailable(_) => Error::Unavailable(err.into()),
+            tp_db::DbError::Query(_) => Error::Internal(err.into()),
+        }
+    }
+}
+
+impl From<tp_vault::VaultError> for Error {
+    fn from(err: tp_vault::VaultError) -> Self {
+        match err {
+            tp_vault::VaultError::Unavailable(_) => Error::Unavailable(err.into()),
+            _ => Error::Internal(err.into()),
+        }
+    }
+}
+
+impl From<tp_crypto::CryptoError> for Error {
+    fn from(err: tp_crypto::CryptoError) -> Self {
+        match err {
+            tp_crypto::CryptoError::Unavailable(_) => Error::Unavailable(err.into()),
+            // A shredded practice's data is gone; everything else is ours (or tampering).
+            tp_crypto::CryptoError::UnknownTenantKey(_) => Error::NotFound,
+            _ => Error::Internal(err.into()),
+        }
+    }
+}
+
+impl From<tp_audit_log::AuditError> for Error {
+    fn from(err: tp_audit_log::AuditError) -> Self {
+        Error::Internal(err.into())
+    }
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        tp_errors::into_response(self)
+    }
+}

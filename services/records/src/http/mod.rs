@@ -1,0 +1,12 @@
+//! HTTP surface of records: the `/v1` JSON API the gateway calls with the caller's token.
+
+mod caller;
+mod clients;
+
+use axum::Router;
+
+use crate::state::AppState;
+
+pub(crate) fn router(state: AppState) -> Router {
+    Router::new().merge(clients::router()).with_state(state)
+}

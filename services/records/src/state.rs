@@ -1,0 +1,23 @@
+//! [`AppState`]: what every handler of records can reach. Cheap to clone (handles only).
+
+use redis::aio::ConnectionManager;
+use sea_orm::DatabaseConnection;
+use tp_auth::Verifier;
+use tp_crypto::Keyring;
+
+use crate::blind_index::BlindIndex;
+use crate::care_team::IdentityClient;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    /// Holds the revocation list the verifier checks on every request.
+    pub redis: ConnectionManager,
+    /// Encrypts and decrypts chart fields under the practice's Vault key.
+    pub keyring: Keyring,
+    pub blind_index: BlindIndex,
+    /// identity's internal API: care-team checks.
+    pub identity: IdentityClient,
+    /// Verifies bearer tokens against identity's JWKS, with the revocation check.
+    pub verifier: Verifier,
+}
