@@ -9,6 +9,8 @@ use tp_config::Environment;
 pub struct GatewaySettings {
     /// Base URL of identity's API, e.g. `http://identity:8081`. No trailing slash.
     pub identity_url: String,
+    /// Base URL of records' API, e.g. `http://records:8083`.
+    pub records_url: String,
     /// How access tokens are verified: identity's issuer, the API audience, and the JWKS
     /// URL when it differs from `<issuer>/oauth2/jwks`.
     pub auth: VerifierConfig,

@@ -10,6 +10,7 @@ use tp_server::{Deps, Settings, StartupError};
 use crate::config::GatewaySettings;
 use crate::downstream::Downstream;
 use crate::downstream::identity::IdentityClient;
+use crate::downstream::records::RecordsClient;
 use crate::events::EventHub;
 use crate::gate::{ConnectionOperations, Gate};
 use crate::graphql::{ApiSchema, builder};
@@ -32,11 +33,14 @@ impl AppState {
         let identity = Downstream::new("identity", &gateway.identity_url, timeout)
             .map_err(|e| StartupError::Config(format!("identity client: {e}")))?;
         let identity = IdentityClient(identity);
+        let records = Downstream::new("records", &gateway.records_url, timeout)
+            .map_err(|e| StartupError::Config(format!("records client: {e}")))?;
         let hub = EventHub::start(settings.redis.url.expose_secret().to_owned());
         let gate = Gate::new(verifier, RateLimiter::new(gateway.rate_limit.clone()), deps.redis);
         let schema = builder(&gateway.limits, gateway.introspection(settings.environment))
             .extension(ConnectionOperations(gate.clone()))
             .data(identity.clone())
+            .data(RecordsClient(records))
             .data(hub)
             .data(gate.clone())
             .finish();

@@ -1,6 +1,7 @@
 //! [`IdentityClient`]: asks identity whether a clinician is on a client's care team
-//! (`GET /internal/v1/care-team/check`), with the caller's own token forwarded so identity
-//! applies its own rules to the same principal (no trust between hops).
+//! (`GET /internal/v1/care-team/check`) and whether someone is a client of the practice
+//! (the directory, `GET /v1/tenants/{t}/users`), with the caller's own token forwarded so
+//! identity applies its own rules to the same principal (no trust between hops).
 //!
 //! Fails closed: identity down, slow, or answering anything but 200 with `{"assigned":
 //! bool}` is an error, never a yes.
@@ -9,7 +10,9 @@ use std::time::Duration;
 
 use anyhow::anyhow;
 use serde::Deserialize;
-use tp_ids::UserId;
+use tp_identity_api::admin::Directory;
+use tp_identity_api::paths;
+use tp_ids::{TenantId, UserId};
 
 use crate::error::Error;
 
@@ -33,25 +36,41 @@ impl IdentityClient {
     #[tracing::instrument(skip_all)]
     pub async fn is_assigned(&self, token: &str, clinician: UserId, client: UserId) -> Result<bool, Error> {
         // UUIDs need no escaping.
-        let url = format!("{}/internal/v1/care-team/check?clinician_id={clinician}&client_id={client}", self.base);
+        let path = format!("/internal/v1/care-team/check?clinician_id={clinician}&client_id={client}");
+        let check: Check = self.get(token, &path, "identity care-team check").await?;
+        Ok(check.assigned)
+    }
+
+    /// Whether `user` is a client of `tenant` (an active or invited member with the client role).
+    #[tracing::instrument(skip_all)]
+    pub async fn is_client(&self, token: &str, tenant: TenantId, user: UserId) -> Result<bool, Error> {
+        let path = format!("{}?ids={user}", paths::users(tenant));
+        let directory: Directory = self.get(token, &path, "identity directory").await?;
+        Ok(directory.users.iter().any(|u| u.user_id == user && u.roles.iter().any(|r| r == "client")))
+    }
+
+    async fn get<T: serde::de::DeserializeOwned>(
+        &self,
+        token: &str,
+        path: &str,
+        what: &'static str,
+    ) -> Result<T, Error> {
         let response = self
             .http
-            .get(url)
+            .get(format!("{}{path}", self.base))
             .bearer_auth(token)
             .send()
             .await
-            .map_err(|e| Error::Unavailable(anyhow!(e).context("identity care-team check")))?;
+            .map_err(|e| Error::Unavailable(anyhow!(e).context(what)))?;
         let status = response.status();
         if status.is_server_error() {
-            return Err(Error::Unavailable(anyhow!("identity care-team check answered {status}")));
+            return Err(Error::Unavailable(anyhow!("{what} answered {status}")));
         }
         if !status.is_success() {
             // The same principal passed our own checks: a refusal here means the two services
             // disagree, which is ours to fix, and the answer stays "no access".
-            return Err(Error::Internal(anyhow!("identity care-team check answered {status}")));
+            return Err(Error::Internal(anyhow!("{what} answered {status}")));
         }
-        let check: Check =
-            response.json().await.map_err(|e| Error::Unavailable(anyhow!(e).context("identity care-team check")))?;
-        Ok(check.assigned)
+        response.json().await.map_err(|e| Error::Unavailable(anyhow!(e).context(what)))
     }
 }

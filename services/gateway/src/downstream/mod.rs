@@ -6,6 +6,7 @@
 //! fields it serves. Typed clients per service live beside this module.
 
 pub mod identity;
+pub mod records;
 
 use std::time::Duration;
 

@@ -6,6 +6,7 @@ pub mod error;
 mod identity;
 mod ids;
 mod limits;
+mod records;
 
 use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
 
@@ -15,10 +16,10 @@ use crate::graphql::context::RequestCtx;
 use crate::graphql::identity::loaders::DirectoryLoader;
 
 #[derive(MergedObject, Default)]
-pub struct Query(identity::query::IdentityQuery);
+pub struct Query(identity::query::IdentityQuery, records::query::RecordsQuery);
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(identity::mutation::IdentityMutation);
+pub struct Mutation(identity::mutation::IdentityMutation, records::mutation::RecordsMutation);
 
 #[derive(MergedSubscription, Default)]
 pub struct Subscription(identity::subscription::IdentitySubscription);

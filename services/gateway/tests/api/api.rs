@@ -37,11 +37,11 @@ async fn anonymous_callers_get_unauthenticated_and_no_data() {
 #[tokio::test]
 async fn the_sdl_is_published_and_graphiql_is_off_outside_dev() {
     let platform = spawn().await;
-    let sdl = platform.gateway.get("/schema.graphql").await.text().await.unwrap();
+    let sdl = platform.gateway().get("/schema.graphql").await.text().await.unwrap();
     assert!(sdl.contains("type Query"), "{sdl}");
     assert!(sdl.contains("careTeamChanges"), "subscriptions are in the SDL");
     // Tests run with environment=test: no GraphiQL page.
-    assert_eq!(platform.gateway.get("/graphql").await.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(platform.gateway().get("/graphql").await.status(), StatusCode::METHOD_NOT_ALLOWED);
 }
 
 #[tokio::test]

@@ -27,7 +27,7 @@ struct Answer {
 async fn post(platform: &Platform, authorization: Option<&str>, content_type: &str, body: Vec<u8>) -> Answer {
     let mut request = platform
         .http
-        .post(format!("{}/graphql", platform.gateway.address))
+        .post(format!("{}/graphql", platform.gateway().address))
         .header("content-type", content_type)
         .body(body);
     if let Some(value) = authorization {

@@ -58,8 +58,7 @@ async fn users_of_a_whole_care_team_list_are_loaded_in_one_identity_call() {
     // Arrange: three assignments, six people to resolve (five distinct).
     let platform = spawn_with(|f| f).await;
     let (proxy, seen) = recording_proxy(platform.identity.address.clone()).await;
-    let gateway =
-        crate::harness::gateway_for(&platform.identity.address, |f| f.merge(("gateway.identity_url", proxy))).await;
+    let gateway = platform.gateway_with(|f| f.merge(("gateway.identity_url", proxy))).await;
     let tenant = platform.tenant().await;
     let admin = platform.person(tenant, &["practice_admin"]).await;
     let (c1, c2) = (platform.person(tenant, &["clinician"]).await, platform.person(tenant, &["clinician"]).await);
@@ -96,8 +95,7 @@ async fn the_callers_token_the_request_id_and_the_trace_context_reach_the_servic
     // Arrange
     let platform = spawn_with(|f| f).await;
     let (proxy, seen) = recording_proxy(platform.identity.address.clone()).await;
-    let gateway =
-        crate::harness::gateway_for(&platform.identity.address, |f| f.merge(("gateway.identity_url", proxy))).await;
+    let gateway = platform.gateway_with(|f| f.merge(("gateway.identity_url", proxy))).await;
     let tenant = platform.tenant().await;
     let admin = platform.person(tenant, &["practice_admin"]).await;
     let traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";

@@ -15,6 +15,7 @@ use tp_identity::domain::pkce::{CodeChallenge, CodeVerifier};
 use tp_identity::domain::scope::ScopeSet;
 use tp_identity::oauth::{NewCode, issue_code};
 use tp_ids::{ClientId, Service, SessionId, TenantId, UserId};
+use tp_records::Records;
 use tp_testkit::app::{TestApp, spawn_app_with};
 use tp_testkit::smtp::SmtpSink;
 use uuid::Uuid;
@@ -27,7 +28,9 @@ const VERIFIER: &str = "a-verifier-of-43-or-more-unreserved-chars.~_0123";
 
 pub struct Platform {
     pub identity: TestApp,
-    pub gateway: TestApp,
+    pub records: TestApp,
+    /// The first gateway (set once built); see [`Platform::gateway`].
+    gateway: Option<TestApp>,
     /// identity's own database role, as the service uses it.
     pub identity_db: DatabaseConnection,
     /// Superuser of the test database: arranging rows.
@@ -65,28 +68,45 @@ pub async fn spawn_with(configure: impl FnOnce(Figment) -> Figment) -> Platform 
             .merge(("identity.operator_client", json!({ "id": OPERATOR_ID, "secret": OPERATOR_SECRET })))
     })
     .await;
-    let gateway = gateway_for(&identity.address, configure).await;
+    let issuer = identity.address.clone();
+    let records = spawn_app_with::<Records>(move |figment| {
+        figment
+            .merge(("records.identity_url", issuer.clone()))
+            .merge(("records.auth.issuer", issuer))
+            .merge(("records.auth.audience", "telehealth-api"))
+    })
+    .await;
     let test_db = identity.db.as_ref().unwrap();
     let identity_db = test_db.connect_as(Service::Identity).await;
     let admin = test_db.connect_admin().await;
-    Platform { identity, gateway, identity_db, admin, http: reqwest::Client::new(), _smtp: smtp }
-}
-
-/// A gateway in front of the identity at `identity`.
-pub async fn gateway_for(identity: &str, configure: impl FnOnce(Figment) -> Figment) -> TestApp {
-    let identity = identity.to_owned();
-    spawn_app_with::<Gateway>(move |figment| {
-        configure(
-            figment
-                .merge(("gateway.identity_url", identity.clone()))
-                .merge(("gateway.auth.issuer", identity))
-                .merge(("gateway.auth.audience", "telehealth-api")),
-        )
-    })
-    .await
+    let mut platform =
+        Platform { gateway: None, identity, records, identity_db, admin, http: reqwest::Client::new(), _smtp: smtp };
+    platform.gateway = Some(platform.gateway_with(configure).await);
+    platform
 }
 
 impl Platform {
+    /// The first gateway, in front of this platform's services.
+    pub fn gateway(&self) -> &TestApp {
+        self.gateway.as_ref().expect("built in spawn_with")
+    }
+
+    /// Another gateway in front of the same services (a second replica, or one with other
+    /// settings: `configure` is applied last).
+    pub async fn gateway_with(&self, configure: impl FnOnce(Figment) -> Figment) -> TestApp {
+        let (identity, records) = (self.identity.address.clone(), self.records.address.clone());
+        spawn_app_with::<Gateway>(move |figment| {
+            configure(
+                figment
+                    .merge(("gateway.identity_url", identity.clone()))
+                    .merge(("gateway.records_url", records))
+                    .merge(("gateway.auth.issuer", identity))
+                    .merge(("gateway.auth.audience", "telehealth-api")),
+            )
+        })
+        .await
+    }
+
     pub async fn sql(&self, sql: &str, values: Vec<SqlValue>) {
         self.admin.execute_raw(Statement::from_sql_and_values(DbBackend::Postgres, sql, values)).await.unwrap();
     }
@@ -96,6 +116,8 @@ impl Platform {
         let slug = format!("t-{}", tenant.as_uuid().simple());
         let sql = "insert into identity.tenants (id, slug, name) values ($1, $2, 'Practice')";
         self.sql(sql, vec![Uuid::from(tenant).into(), slug.into()]).await;
+        // What identity's tenant creation does too: the practice's own encryption key.
+        tp_testkit::vault::create_tenant_key(&tenant).await;
         tenant
     }
 
@@ -186,7 +208,7 @@ impl Platform {
 
     /// POSTs a GraphQL operation to the first gateway.
     pub async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> (StatusCode, Value) {
-        gql_at(&self.http, &self.gateway.address, token, query, variables).await
+        gql_at(&self.http, &self.gateway().address, token, query, variables).await
     }
 }
 

@@ -86,6 +86,23 @@ const FIELDS: &[(&str, &[&str], Exercise)] = &[
     ("Mutation.approveApiClient", &["id"], ForeignIds("mutation($a_api: ID!) { approveApiClient(id: $a_api) { id } }")),
     ("Mutation.revokeApiClient", &["id"], ForeignIds("mutation($a_api: ID!) { revokeApiClient(id: $a_api) { id } }")),
     ("Mutation.endSession", &["id"], ForeignIds("mutation($a_session: ID!) { endSession(id: $a_session) { id } }")),
+    (
+        "Query.client",
+        &["id"],
+        ForeignIds("query($a_client: ID!) { client(id: $a_client) { id demographics { legalName } } }"),
+    ),
+    (
+        "Query.searchClients",
+        &["name"],
+        OwnPractice("query($a_name: String!) { searchClients(name: $a_name) { id legalName } }"),
+    ),
+    (
+        "Mutation.updateClientDemographics",
+        &["clientId", "input"],
+        ForeignIds(
+            r#"mutation($a_client: ID!) { updateClientDemographics(clientId: $a_client, input: {legalName: "Overwritten"}) { id } }"#,
+        ),
+    ),
     ("Subscription.careTeamChanges", &[], Subscription("subscription { careTeamChanges { clinicianId } }")),
     ("Subscription.memberChanges", &[], Subscription("subscription { memberChanges { userId } }")),
 ];
@@ -116,7 +133,8 @@ async fn root_fields(platform: &Platform, token: &str) -> Vec<(String, Vec<Strin
     fields
 }
 
-/// Practice A, everything its fields act on, and what must never show up in B's answers.
+/// Practice A, everything its fields act on, and what must never show up in B's answers
+/// (its ids, and its client's name and phone number).
 struct PracticeA {
     vars: Value,
     ids: Vec<String>,
@@ -131,23 +149,32 @@ async fn practice_a(platform: &Platform) -> PracticeA {
     let staff = platform.person(tenant, &["staff"]).await;
     platform.assign(tenant, clinician.user, client.user).await;
     let (api, _) = platform.api_client(tenant, &["identity:read"]).await;
+    // A's client has a chart whose name B will search for.
+    let a_name = format!("Client {}", client.user.as_uuid().simple());
+    let chart = r#"mutation($id: ID!, $name: String!) { updateClientDemographics(clientId: $id, input: {legalName: $name, phone: "555-0100"}) { id } }"#;
+    let (_, body) =
+        platform.gql(Some(&admin.token), chart, json!({ "id": client.user.to_string(), "name": a_name })).await;
+    assert!(body["errors"].is_null(), "A's chart: {body}");
     let vars = json!({
+        "a_name": a_name.clone(),
         "a_clinician": clinician.user.to_string(), "a_client": client.user.to_string(),
         "a_staff": staff.user.to_string(), "a_api": api, "a_session": clinician.session.to_string(),
     });
     let ids = [tenant.to_string(), admin.user.to_string(), clinician.user.to_string(), client.user.to_string()]
         .into_iter()
         .chain([staff.user.to_string(), api, clinician.session.to_string(), admin.session.to_string()])
+        .chain([a_name, "555-0100".to_owned()])
         .collect();
     PracticeA { vars, ids, admin: admin.token }
 }
 
 /// What A's admin sees of A: compared before and after B's attempts.
 async fn snapshot(platform: &Platform, a: &PracticeA) -> Value {
-    let query = "{ tenant { id policy { idleTimeoutSecs mfaRequiredRoles } } \
+    let query = "query($a_client: ID!) { tenant { id policy { idleTimeoutSecs mfaRequiredRoles } } \
                  members(first: 100) { edges { node { id roles status } } } \
-                 careTeam { clinicianId clientId } apiClients { id revoked approved } }";
-    let (_, body) = platform.gql(Some(&a.admin), query, json!({})).await;
+                 careTeam { clinicianId clientId } apiClients { id revoked approved } \
+                 client(id: $a_client) { demographics { legalName phone } updatedAt } }";
+    let (_, body) = platform.gql(Some(&a.admin), query, json!({ "a_client": a.vars["a_client"] })).await;
     assert!(body["errors"].is_null(), "A's own view: {body}");
     body["data"].clone()
 }
@@ -199,7 +226,7 @@ async fn practice_b_reaches_nothing_of_practice_a_through_any_field() {
                 }
             }
             Subscription(query) => {
-                let mut sub = subscribe(&platform.gateway.address, &b.token, query).await;
+                let mut sub = subscribe(&platform.gateway().address, &b.token, query).await;
                 tokio::time::sleep(Duration::from_millis(300)).await;
                 cause_events_in_a(&platform, &a).await;
                 let next = sub.next(Duration::from_secs(2)).await;

@@ -16,5 +16,6 @@ mod health;
 mod isolation;
 mod rate_limit;
 mod rbac;
+mod records;
 mod subscriptions;
 mod ws;

@@ -16,7 +16,7 @@ use crate::harness::{Person, Platform, codes, spawn_with};
 async fn me(platform: &Platform, token: &str, forwarded_for: Option<&str>) -> (StatusCode, Option<u64>, Value) {
     let mut request = platform
         .http
-        .post(format!("{}/graphql", platform.gateway.address))
+        .post(format!("{}/graphql", platform.gateway().address))
         .bearer_auth(token)
         .json(&json!({ "query": "{ me { id kind } }" }));
     if let Some(address) = forwarded_for {

@@ -13,8 +13,10 @@ use crate::ws::{Next, subscribe};
 
 /// The operations, in the column order of [`EXPECTED`]. `$target` is a staff member of the
 /// caller's practice, `$clinician`/`$client` an assignable pair, `$pair_*` an assigned pair,
-/// `$api` an API client of the practice, `$session` the caller's own session.
-const OPERATIONS: [(&str, &str); 21] = [
+/// `$api` an API client of the practice, `$session` the caller's own session, `$chart` a
+/// client whose chart the caller may read if its role may (its own for a client, one on its
+/// care team for a clinician).
+const OPERATIONS: [(&str, &str); 24] = [
     ("me", "{ me { id roles } }"),
     ("me.profile", "{ me { profile { email } } }"),
     ("me.memberships", "{ me { memberships { tenantId } } }"),
@@ -50,6 +52,12 @@ const OPERATIONS: [(&str, &str); 21] = [
     ("approveApiClient", "mutation($api: ID!) { approveApiClient(id: $api) { id } }"),
     ("revokeApiClient", "mutation($api: ID!) { revokeApiClient(id: $api) { id } }"),
     ("removeMember", "mutation($target: ID!) { removeMember(userId: $target) { id } }"),
+    ("client", "query($chart: ID!) { client(id: $chart) { id demographics { legalName } } }"),
+    ("searchClients", r#"{ searchClients(name: "Nobody Here") { id } }"#),
+    (
+        "updateClientDemographics",
+        r#"mutation($chart: ID!) { updateClientDemographics(clientId: $chart, input: {legalName: "Pat Doe"}) { id } }"#,
+    ),
     // Last: it ends the caller's own session.
     ("endSession", "mutation($session: ID!) { endSession(id: $session) { id } }"),
 ];
@@ -62,13 +70,13 @@ const SUBSCRIPTIONS: [(&str, &str); 2] = [
 
 /// Per role: the operations' answers, then the subscriptions' answers.
 const EXPECTED: [(&str, &str, &str); 7] = [
-    ("practice_admin", "yyyyyyyyyyyyyyyyyyyyy", "yy"),
-    ("clinician", "yyyy..y.............y", "y."),
-    ("staff", "yyyy..y.............y", ".."),
-    ("client", "yyyy................y", ".."),
-    ("api_client", "y...yyyyy............", "yy"),
-    ("api_client_no_scope", "y....................", ".."),
-    ("operator", "y....................", ".."),
+    ("practice_admin", "yyyyyyyyyyyyyyyyyyyyyyyy", "yy"),
+    ("clinician", "yyyy..y.............y.yy", "y."),
+    ("staff", "yyyy..y.............yyyy", ".."),
+    ("client", "yyyy................y..y", ".."),
+    ("api_client", "y...yyyyy...............", "yy"),
+    ("api_client_no_scope", "y.......................", ".."),
+    ("operator", "y.......................", ".."),
 ];
 
 struct Fixtures {
@@ -85,20 +93,30 @@ async fn fixtures(platform: &Platform, role: &str) -> Fixtures {
     let pair = (platform.person(tenant, &["clinician"]).await, platform.person(tenant, &["client"]).await);
     platform.assign(tenant, pair.0.user, pair.1.user).await;
     let (api, _) = platform.api_client(tenant, &["identity:read"]).await;
-    let (token, session) = match role {
-        "api_client" => (platform.api_client(tenant, &["identity:read"]).await.1, String::new()),
-        "api_client_no_scope" => (platform.api_client(tenant, &["scheduling:read"]).await.1, String::new()),
-        "operator" => (platform.operator_token().await, String::new()),
+    let (token, session, chart) = match role {
+        "api_client" => (platform.api_client(tenant, &["identity:read"]).await.1, String::new(), client.user),
+        "api_client_no_scope" => {
+            (platform.api_client(tenant, &["scheduling:read"]).await.1, String::new(), client.user)
+        }
+        "operator" => (platform.operator_token().await, String::new(), client.user),
         role => {
             let caller = platform.person(tenant, &[role]).await;
-            (caller.token, caller.session.to_string())
+            let chart = match role {
+                "client" => caller.user,
+                "clinician" => {
+                    platform.assign(tenant, caller.user, client.user).await;
+                    client.user
+                }
+                _ => client.user,
+            };
+            (caller.token, caller.session.to_string(), chart)
         }
     };
     let session = if session.is_empty() { uuid::Uuid::now_v7().to_string() } else { session };
     let vars = json!({
         "target": target.user.to_string(), "clinician": clinician.user.to_string(), "client": client.user.to_string(),
         "pair_clinician": pair.0.user.to_string(), "pair_client": pair.1.user.to_string(), "api": api,
-        "session": session,
+        "session": session, "chart": chart.to_string(),
     });
     Fixtures { vars, token }
 }
@@ -132,7 +150,7 @@ async fn every_role_gets_the_expected_answer_for_every_operation() {
         // endSession ended a person's session: a fresh token for the subscriptions.
         let fixtures = fixtures_for_subscriptions(&platform, role).await;
         for ((name, query), want) in SUBSCRIPTIONS.iter().zip(expected_subs.chars()) {
-            let mut sub = subscribe(&platform.gateway.address, &fixtures, query).await;
+            let mut sub = subscribe(&platform.gateway().address, &fixtures, query).await;
             let got = match sub.next(Duration::from_millis(700)).await {
                 Next::Nothing | Next::Data(_) => 'y',
                 Next::Error(payload) if payload.to_string().contains("FORBIDDEN") => '.',

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use crate::harness::{Platform, gateway_for, gql_at, spawn};
+use crate::harness::{Platform, gql_at, spawn};
 use crate::ws::{Next, connect, read, subscribe};
 
 const CARE_TEAM: &str = "subscription { careTeamChanges { change clinicianId clientId } }";
@@ -23,7 +23,7 @@ async fn assign(platform: &Platform, gateway: &str, admin: &str, clinician: &str
 async fn a_subscription_on_one_replica_receives_an_event_caused_through_the_other() {
     // Arrange: two gateways in front of the same identity and Redis.
     let platform = spawn().await;
-    let second = gateway_for(&platform.identity.address, |f| f).await;
+    let second = platform.gateway_with(|f| f).await;
     let tenant = platform.tenant().await;
     let admin = platform.person(tenant, &["practice_admin"]).await;
     let clinician = platform.person(tenant, &["clinician"]).await;
@@ -35,7 +35,7 @@ async fn a_subscription_on_one_replica_receives_an_event_caused_through_the_othe
 
     // Act: the change goes through the first replica.
     let (clinician_id, client_id) = (clinician.user.to_string(), client.user.to_string());
-    assign(&platform, &platform.gateway.address, &admin.token, &clinician_id, &client_id).await;
+    assign(&platform, &platform.gateway().address, &admin.token, &clinician_id, &client_id).await;
 
     // Assert
     let expected =
@@ -54,7 +54,7 @@ async fn events_reach_only_the_principals_they_concern() {
     let colleague = platform.person(tenant, &["clinician"]).await;
     let client = platform.person(tenant, &["client"]).await;
     let other_admin = platform.person(other_tenant, &["practice_admin"]).await;
-    let gateway = platform.gateway.address.clone();
+    let gateway = platform.gateway().address.clone();
     let mut own = subscribe(&gateway, &admin.token, CARE_TEAM).await;
     let mut colleague_sub = subscribe(&gateway, &colleague.token, CARE_TEAM).await;
     let mut other_sub = subscribe(&gateway, &other_admin.token, CARE_TEAM).await;
@@ -78,7 +78,7 @@ async fn a_subscription_ends_when_the_session_behind_its_token_is_revoked() {
     let watcher = platform.person(tenant, &["practice_admin"]).await;
     let (clinician, client) =
         (platform.person(tenant, &["clinician"]).await, platform.person(tenant, &["client"]).await);
-    let gateway = platform.gateway.address.clone();
+    let gateway = platform.gateway().address.clone();
     let mut sub = subscribe(&gateway, &watcher.token, CARE_TEAM).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
 
@@ -97,7 +97,7 @@ async fn a_subscription_ends_when_the_session_behind_its_token_is_revoked() {
 async fn a_connection_without_a_valid_token_is_refused_and_a_subscription_needs_its_permission() {
     let platform = spawn().await;
     let tenant = platform.tenant().await;
-    let gateway = platform.gateway.address.clone();
+    let gateway = platform.gateway().address.clone();
 
     // No token, or a bad one: the connection is closed without an ack.
     for payload in [json!({}), json!({ "Authorization": "Bearer not-a-token" })] {
@@ -121,7 +121,7 @@ async fn each_operation_over_a_websocket_is_admitted_again() {
     let platform = spawn().await;
     let tenant = platform.tenant().await;
     let person = platform.person(tenant, &["clinician"]).await;
-    let mut connection = subscribe(&platform.gateway.address, &person.token, "{ me { id } }").await;
+    let mut connection = subscribe(&platform.gateway().address, &person.token, "{ me { id } }").await;
     let expected = json!({ "me": { "id": person.user.to_string() } });
     assert_eq!(connection.next(WAIT).await, Next::Data(expected));
 

@@ -25,7 +25,13 @@ pub async fn read(state: &AppState, caller: &Caller<'_>, tenant: TenantId, clien
     let tx = TenantTx::begin(&state.db, tenant).await?;
     let (demographics, updated_at) = match clients::get(&tx, client).await? {
         Some((row, updated_at)) => (Some(seal.open_demographics(&row).await?), Some(updated_at)),
-        None => (None, None),
+        None => {
+            // No chart yet: empty for a client of the practice, unknown for anyone else (an
+            // id from another practice must not read as an empty chart here).
+            drop(tx);
+            require_client(state, caller, tenant, client).await?;
+            return read_empty(state, caller, tenant, client).await;
+        }
     };
     record(&*tx, &caller.event(DEMOGRAPHICS_READ, Outcome::Success, tenant, Some(client))).await?;
     tx.commit().await?;
@@ -43,6 +49,10 @@ pub async fn update(
 ) -> Result<Chart, Error> {
     admit(state, caller, tenant, Some(client), Permission::DemographicsWrite, DEMOGRAPHICS_UPDATED).await?;
     let valid = validate(input, chrono::Utc::now().date_naive())?;
+    // A chart is opened only for a client of the practice.
+    if !chart_exists(state, tenant, client).await? {
+        require_client(state, caller, tenant, client).await?;
+    }
     // Vault work before the transaction opens: no connection is held while keys are fetched.
     let name_index = state.blind_index.compute(tenant, &valid.search_name).await?;
     let sealed = RowSeal { keyring: &state.keyring, tenant, client }.seal_demographics(&valid.demographics).await?;
@@ -51,4 +61,24 @@ pub async fn update(
     record(&*tx, &caller.event(DEMOGRAPHICS_UPDATED, Outcome::Success, tenant, Some(client))).await?;
     tx.commit().await?;
     Ok(Chart { client_id: client, demographics: Some(valid.demographics), updated_at: Some(updated_at) })
+}
+
+/// The audited answer for a client of the practice with no chart yet.
+async fn read_empty(state: &AppState, caller: &Caller<'_>, tenant: TenantId, client: UserId) -> Result<Chart, Error> {
+    let tx = TenantTx::begin(&state.db, tenant).await?;
+    record(&*tx, &caller.event(DEMOGRAPHICS_READ, Outcome::Success, tenant, Some(client))).await?;
+    tx.commit().await?;
+    Ok(Chart { client_id: client, demographics: None, updated_at: None })
+}
+
+async fn chart_exists(state: &AppState, tenant: TenantId, client: UserId) -> Result<bool, Error> {
+    let tx = TenantTx::begin(&state.db, tenant).await?;
+    Ok(clients::get(&tx, client).await?.is_some())
+}
+
+/// `NotFound` unless `client` is a client of `tenant`: the caller itself (a client's token
+/// is for its own practice), or as identity's directory says.
+async fn require_client(state: &AppState, caller: &Caller<'_>, tenant: TenantId, client: UserId) -> Result<(), Error> {
+    let is_self = matches!(caller.principal.actor(), tp_auth::Actor::User(me) if *me == client);
+    if is_self || state.identity.is_client(caller.token, tenant, client).await? { Ok(()) } else { Err(Error::NotFound) }
 }

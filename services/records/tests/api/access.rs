@@ -3,7 +3,7 @@
 
 use reqwest::StatusCode;
 
-use crate::harness::{code, demographics, records_for, spawn};
+use crate::harness::{code, demographics, records_on, spawn};
 
 #[tokio::test]
 async fn a_clinician_reads_and_writes_only_the_charts_of_their_care_team() {
@@ -90,14 +90,18 @@ async fn another_practices_people_get_404_for_every_operation_and_see_nothing() 
 
 #[tokio::test]
 async fn with_identity_unreachable_clinicians_are_refused_503_and_staff_still_served() {
-    // Arrange: tokens verified against the real identity; care-team checks go nowhere.
+    // Arrange: tokens verified against the real identity; identity calls go nowhere. The
+    // chart exists (written through the working instance, same database), so staff need no
+    // identity call to read it.
     let p = spawn().await;
-    let dead = records_for("http://127.0.0.1:9", &p.identity.address).await;
+    let dead = records_on("http://127.0.0.1:9", &p.identity.address, Some(&p.records)).await;
     let tenant = p.tenant().await;
     let clinician = p.person(tenant, &["clinician"]).await;
     let staff = p.person(tenant, &["staff"]).await;
     let client = p.person(tenant, &["client"]).await;
     p.assign(tenant, clinician.user, client.user).await;
+    let (status, body) = p.put(&staff, tenant, client.user, &demographics("Ida Reachable")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
     let path = tp_records_api::paths::chart(tenant, client.user);
     let get = |token: String| {
         let url = format!("{}{path}", dead.address);
@@ -128,4 +132,24 @@ async fn requests_without_a_valid_token_are_401() {
 
     assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(forged.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn a_person_who_is_not_a_client_of_the_practice_has_no_chart_here() {
+    // Arrange: B's staff name A's client (and a staff member of B) under B's own practice.
+    let p = spawn().await;
+    let (a, b) = (p.tenant().await, p.tenant().await);
+    let a_client = p.person(a, &["client"]).await;
+    let b_staff = p.person(b, &["staff"]).await;
+    let b_colleague = p.person(b, &["staff"]).await;
+
+    for someone in [a_client.user, b_colleague.user] {
+        // Act
+        let (read, read_body) = p.chart(&b_staff, b, someone).await;
+        let (write, write_body) = p.put(&b_staff, b, someone, &demographics("Not A Client")).await;
+
+        // Assert: unknown, and nothing was opened for them.
+        assert_eq!((read, code(&read_body)), (StatusCode::NOT_FOUND, "RECORDS_NOT_FOUND"), "{read_body}");
+        assert_eq!((write, code(&write_body)), (StatusCode::NOT_FOUND, "RECORDS_NOT_FOUND"), "{write_body}");
+    }
 }

@@ -74,12 +74,23 @@ pub async fn spawn() -> Platform {
 /// A records service that verifies tokens of the identity at `issuer` and asks the one at
 /// `identity_url` about care teams (a dead address, to see records fail closed).
 pub async fn records_for(identity_url: &str, issuer: &str) -> TestApp {
+    records_on(identity_url, issuer, None).await
+}
+
+/// A records instance; with `database`, on that (another instance's) database instead of a
+/// fresh one.
+pub async fn records_on(identity_url: &str, issuer: &str, database: Option<&TestApp>) -> TestApp {
     let (identity_url, issuer) = (identity_url.to_owned(), issuer.to_owned());
+    let database = database.and_then(|app| app.db.as_ref()).map(|db| db.url_as(tp_ids::Service::Records));
     spawn_app_with::<Records>(move |figment| {
-        figment
+        let figment = figment
             .merge(("records.identity_url", identity_url))
             .merge(("records.auth.issuer", issuer))
-            .merge(("records.auth.audience", "telehealth-api"))
+            .merge(("records.auth.audience", "telehealth-api"));
+        match database {
+            Some(url) => figment.merge(("database.url", secrecy::ExposeSecret::expose_secret(&url).to_owned())),
+            None => figment,
+        }
     })
     .await
 }

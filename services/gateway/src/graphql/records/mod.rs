@@ -1,0 +1,15 @@
+//! The records domain of the schema: the client chart (demographics so far).
+
+pub mod mutation;
+pub mod query;
+pub mod types;
+
+use async_graphql::Context;
+
+use crate::downstream::records::RecordsClient;
+use crate::graphql::error::GqlError;
+
+/// The records client from the schema data.
+pub fn records<'a>(ctx: &Context<'a>) -> Result<&'a RecordsClient, GqlError> {
+    crate::graphql::context::data(ctx)
+}
