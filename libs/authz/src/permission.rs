@@ -32,10 +32,13 @@ pub enum Permission {
     ApiClientsApprove,
     /// Connect the practice's own identity provider.
     SsoConfigure,
+    /// Verify the integrity of an audit log's hash chain (the report names positions and
+    /// event ids, never event content).
+    AuditVerify,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 14] = [
+    pub const ALL: [Permission; 15] = [
         Permission::OwnAccount,
         Permission::TenantsAdminister,
         Permission::TenantSettingsRead,
@@ -50,6 +53,7 @@ impl Permission {
         Permission::ApiClientsManage,
         Permission::ApiClientsApprove,
         Permission::SsoConfigure,
+        Permission::AuditVerify,
     ];
 
     /// The OAuth scope an API client needs on top of its role, or `None` when the
@@ -69,7 +73,8 @@ impl Permission {
             | Permission::CareTeamsManage
             | Permission::ApiClientsManage
             | Permission::ApiClientsApprove
-            | Permission::SsoConfigure => None,
+            | Permission::SsoConfigure
+            | Permission::AuditVerify => None,
         }
     }
 
@@ -90,6 +95,7 @@ impl Permission {
             Permission::ApiClientsManage => "api_clients_manage",
             Permission::ApiClientsApprove => "api_clients_approve",
             Permission::SsoConfigure => "sso_configure",
+            Permission::AuditVerify => "audit_verify",
         }
     }
 }

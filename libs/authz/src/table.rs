@@ -25,13 +25,14 @@ pub const fn granted(role: Role) -> &'static [Permission] {
             ApiClientsManage,
             ApiClientsApprove,
             SsoConfigure,
+            AuditVerify,
         ],
         Role::Clinician | Role::Staff => &[OwnAccount, DirectoryRead],
         Role::Client => &[OwnAccount],
         Role::ApiClient => &[TenantSettingsRead, MembersRead, DirectoryRead, CareTeamsRead],
         // Operators are a machine client today: no "own account" (a person's profile).
         Role::PlatformOperator => {
-            &[TenantsAdminister, TenantSettingsRead, TenantSettingsWrite, AdminsInvite, ApiClientsManage]
+            &[TenantsAdminister, TenantSettingsRead, TenantSettingsWrite, AdminsInvite, ApiClientsManage, AuditVerify]
         }
     }
 }
@@ -86,12 +87,12 @@ mod tests {
     fn every_role_gets_exactly_the_permissions_of_the_table() {
         let all_api = ScopeSet::parse("identity:read identity:write").unwrap();
         let expected = [
-            (Role::PracticeAdmin, "y.yyyyyyyyyyyy"),
-            (Role::Clinician, "y.......y....."),
-            (Role::Staff, "y.......y....."),
-            (Role::Client, "y............."),
-            (Role::ApiClient, "..y.y...yy...."),
-            (Role::PlatformOperator, ".yyy..y....y.."),
+            (Role::PracticeAdmin, "y.yyyyyyyyyyyyy"),
+            (Role::Clinician, "y.......y......"),
+            (Role::Staff, "y.......y......"),
+            (Role::Client, "y.............."),
+            (Role::ApiClient, "..y.y...yy....."),
+            (Role::PlatformOperator, ".yyy..y....y..y"),
         ];
         for (role, row) in expected {
             let row: Vec<char> = row.chars().collect();
