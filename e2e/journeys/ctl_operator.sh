@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # The operator's path through telehealthctl against a running platform: create, list, suspend
 # and offboard a practice, invite its admin, register an API client and get a token with it,
-# and bad input answered with exit code 2. Run by e2e/platform_up.sh through
-# `infra/dev/run-all --check`, which sets TP_IDENTITY_URL and TP_MAILDIR.
+# verify the practice's audit chain, and bad input answered with exit code 2. Run by
+# e2e/platform_up.sh through `infra/dev/run-all --check`, which sets TP_IDENTITY_URL,
+# TP_AUDIT_URL and TP_MAILDIR.
 set -uo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 journey="ctl e2e"
 # shellcheck source=e2e/journeys/check.sh
 . "$repo/e2e/journeys/check.sh"
-ctl() { APP__OPERATOR__IDENTITY_URL=$TP_IDENTITY_URL "$repo/infra/dev/with-service-env" run ctl "$repo/target/debug/telehealthctl" "$@"; }
+ctl() { APP__OPERATOR__IDENTITY_URL=$TP_IDENTITY_URL APP__OPERATOR__AUDIT_URL=$TP_AUDIT_URL "$repo/infra/dev/with-service-env" run ctl "$repo/target/debug/telehealthctl" "$@"; }
 field() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 exit_code() { local want=$1; shift; "$@" >/dev/null 2>&1; [[ $? == "$want" ]]; }
 token_status() { # HTTP status of a client-credentials token request
@@ -32,6 +33,9 @@ client_id=$(field "['client_id']" <<<"$client_json")
 client_secret=$(field "['client_secret']" <<<"$client_json")
 check "an operator's API client gets no token before a practice admin approves it" \
     test "$(token_status "$client_id" "$client_secret")" = 401
+
+check "the practice's audit chain verifies intact" ctl audit verify --tenant "$slug"
+check "audit verify without a chain to verify exits 2" exit_code 2 ctl audit verify
 
 check "tenant suspend" ctl tenant suspend "$slug"
 check "offboarding refuses a wrong confirmation (exit 2)" exit_code 2 ctl tenant offboard "$slug" --confirm nope

@@ -39,10 +39,13 @@ pub enum Permission {
     DemographicsWrite,
     /// Find clients by name (the front desk's look-up).
     ClientsSearch,
+    /// Verify the integrity of an audit log's hash chain (the report names positions and
+    /// event ids, never event content).
+    AuditVerify,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 17] = [
+    pub const ALL: [Permission; 18] = [
         Permission::OwnAccount,
         Permission::TenantsAdminister,
         Permission::TenantSettingsRead,
@@ -60,6 +63,7 @@ impl Permission {
         Permission::DemographicsRead,
         Permission::DemographicsWrite,
         Permission::ClientsSearch,
+        Permission::AuditVerify,
     ];
 
     /// The OAuth scope an API client needs on top of its role, or `None` when the
@@ -82,7 +86,8 @@ impl Permission {
             | Permission::SsoConfigure
             | Permission::DemographicsRead
             | Permission::DemographicsWrite
-            | Permission::ClientsSearch => None,
+            | Permission::ClientsSearch
+            | Permission::AuditVerify => None,
         }
     }
 
@@ -106,6 +111,7 @@ impl Permission {
             Permission::DemographicsRead => "demographics_read",
             Permission::DemographicsWrite => "demographics_write",
             Permission::ClientsSearch => "clients_search",
+            Permission::AuditVerify => "audit_verify",
         }
     }
 }

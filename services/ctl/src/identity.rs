@@ -91,18 +91,30 @@ impl IdentityClient {
         path: &str,
         body: Option<Value>,
     ) -> Result<T, CtlError> {
-        let mut request =
-            self.http.request(method, format!("{}{path}", self.base)).bearer_auth(self.token.expose_secret());
+        self.call_service("identity", &self.base, method, path, body).await
+    }
+
+    /// Sends a JSON request to another service at `base` (audit) with the same operator
+    /// token, and decodes the answer; `service` names it in messages.
+    pub async fn call_service<T: DeserializeOwned>(
+        &self,
+        service: &str,
+        base: &str,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<T, CtlError> {
+        let mut request = self.http.request(method, format!("{base}{path}")).bearer_auth(self.token.expose_secret());
         if let Some(body) = body {
             request = request.json(&body);
         }
         let response = request
             .send()
             .await
-            .map_err(|e| CtlError::Unreachable(format!("identity at {}: {}", self.base, tp_errors::error_chain(&e))))?;
+            .map_err(|e| CtlError::Unreachable(format!("{service} at {base}: {}", tp_errors::error_chain(&e))))?;
         let status = response.status();
         if status.is_success() {
-            return response.json().await.map_err(|_| CtlError::Api("identity sent an unreadable answer".into()));
+            return response.json().await.map_err(|_| CtlError::Api(format!("{service} sent an unreadable answer")));
         }
         let message = match response.json::<ApiError>().await {
             Ok(e) => format!("{} ({})", e.error.message, e.error.kind),

@@ -2,6 +2,7 @@
 //! that prints its own output; `main` only parses arguments and maps the error to an exit code.
 
 pub mod api_client;
+pub mod audit;
 pub mod identity;
 pub mod mailbox;
 pub mod seed;
@@ -24,13 +25,16 @@ pub enum CtlError {
     Api(String),
     #[error("{0}")]
     Unreachable(String),
+    /// A check ran and found problems (an audit chain that is not intact).
+    #[error("{0}")]
+    Failed(String),
 }
 
 impl CtlError {
     pub const fn exit_code(&self) -> u8 {
         match self {
             CtlError::Config(_) | CtlError::BadInput(_) => 2,
-            CtlError::NotReady(_) | CtlError::Api(_) | CtlError::Unreachable(_) => 1,
+            CtlError::NotReady(_) | CtlError::Api(_) | CtlError::Unreachable(_) | CtlError::Failed(_) => 1,
         }
     }
 }

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use tp_ctl::identity::IdentityClient;
-use tp_ctl::{CtlError, api_client, seed, status, tenant, user};
+use tp_ctl::{CtlError, api_client, audit, seed, status, tenant, user};
 
 #[derive(Parser)]
 #[command(name = "telehealthctl", version, about = "Operate the telehealth platform")]
@@ -58,6 +58,16 @@ enum Command {
         action: UserAction,
         #[arg(long, global = true)]
         identity_url: Option<String>,
+    },
+    /// Check the integrity of the audit log.
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
+        #[arg(long, global = true)]
+        identity_url: Option<String>,
+        /// The audit service's base URL (default: APP__OPERATOR__AUDIT_URL or http://127.0.0.1:8086).
+        #[arg(long, global = true)]
+        audit_url: Option<String>,
     },
     /// Register developer API clients for a practice.
     ApiClient {
@@ -110,6 +120,20 @@ enum UserAction {
 }
 
 #[derive(Subcommand)]
+enum AuditAction {
+    /// Recompute a practice's hash chain and report altered, deleted, inserted or reordered
+    /// events and bad checkpoints (exit code 1 if any).
+    Verify {
+        /// Tenant id or slug.
+        #[arg(long, required_unless_present = "platform", conflicts_with = "platform")]
+        tenant: Option<String>,
+        /// The platform chain (events of no practice) instead.
+        #[arg(long)]
+        platform: bool,
+    },
+}
+
+#[derive(Subcommand)]
 enum ApiClientAction {
     /// Register a client-credentials client bound to one practice; prints its secret once.
     Create {
@@ -137,6 +161,12 @@ async fn main() -> ExitCode {
         Command::User { action: UserAction::Invite { tenant, email, roles }, identity_url } => {
             match IdentityClient::connect(identity_url).await {
                 Ok(client) => user::invite(&client, &tenant, &email, &roles, cli.json).await,
+                Err(e) => Err(e),
+            }
+        }
+        Command::Audit { action: AuditAction::Verify { tenant, platform: _ }, identity_url, audit_url } => {
+            match IdentityClient::connect(identity_url).await {
+                Ok(client) => audit::verify(&client, audit_url, tenant.as_deref(), cli.json).await,
                 Err(e) => Err(e),
             }
         }

@@ -1,7 +1,11 @@
-use tp_audit::Audit;
-use tp_testkit::app::spawn_app;
+use crate::harness;
 
 #[tokio::test]
 async fn healthz_and_readyz_answer_with_every_dependency_up() {
-    spawn_app::<Audit>().await.assert_ready(&["postgres", "redis", "vault"]).await;
+    let app = harness::spawn().await;
+    let response = app.http.get(format!("{}/readyz", app.address)).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    let body: serde_json::Value = response.json().await.unwrap();
+    let names: Vec<&str> = body["checks"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["postgres", "redis", "vault"]);
 }

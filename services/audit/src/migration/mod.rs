@@ -1,8 +1,10 @@
 //! The audit schema's migrations, applied by `tp-audit migrate` as the migrator role: the
 //! audit log's own (`tp_audit_log::migration`: the schema and `audit.events`, which every
-//! service writes) first, then the audit service's. Never edit an applied migration, and never
-//! drop one from the list: sea-orm-migration refuses to run when the table records a
-//! migration the list lacks.
+//! service writes) first, then the audit service's (the hash chain). Never edit an applied
+//! migration, and never drop one from the list: sea-orm-migration refuses to run when the
+//! table records a migration the list lacks.
+
+mod m20261122_000100_create_audit_seals;
 
 use sea_orm_migration::{MigrationTrait, MigratorTrait};
 use tp_db::sea_orm::DynIden;
@@ -12,8 +14,9 @@ pub struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        // The service's own migrations are appended here.
-        tp_audit_log::migration::migrations()
+        let mut migrations = tp_audit_log::migration::migrations();
+        migrations.push(Box::new(m20261122_000100_create_audit_seals::CreateAuditSeals));
+        migrations
     }
 
     /// All schemas share one database, so each service keeps its own migration table.

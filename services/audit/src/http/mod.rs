@@ -1,0 +1,11 @@
+//! The audit service's HTTP API (`/v1`), bearer tokens verified by `tp_auth`.
+
+mod verify;
+
+use axum::Router;
+
+use crate::state::AppState;
+
+pub(crate) fn router(state: AppState) -> Router {
+    Router::new().merge(verify::router()).with_state(state)
+}
