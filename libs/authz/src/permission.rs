@@ -42,10 +42,14 @@ pub enum Permission {
     /// Verify the integrity of an audit log's hash chain (the report names positions and
     /// event ids, never event content).
     AuditVerify,
+    /// Search the practice's audit log.
+    AuditRead,
+    /// See who accessed one's own record (a client's view of the audit log).
+    OwnRecordAccess,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 18] = [
+    pub const ALL: [Permission; 20] = [
         Permission::OwnAccount,
         Permission::TenantsAdminister,
         Permission::TenantSettingsRead,
@@ -64,6 +68,8 @@ impl Permission {
         Permission::DemographicsWrite,
         Permission::ClientsSearch,
         Permission::AuditVerify,
+        Permission::AuditRead,
+        Permission::OwnRecordAccess,
     ];
 
     /// The OAuth scope an API client needs on top of its role, or `None` when the
@@ -87,7 +93,9 @@ impl Permission {
             | Permission::DemographicsRead
             | Permission::DemographicsWrite
             | Permission::ClientsSearch
-            | Permission::AuditVerify => None,
+            | Permission::AuditVerify
+            | Permission::AuditRead
+            | Permission::OwnRecordAccess => None,
         }
     }
 
@@ -112,6 +120,8 @@ impl Permission {
             Permission::DemographicsWrite => "demographics_write",
             Permission::ClientsSearch => "clients_search",
             Permission::AuditVerify => "audit_verify",
+            Permission::AuditRead => "audit_read",
+            Permission::OwnRecordAccess => "own_record_access",
         }
     }
 }

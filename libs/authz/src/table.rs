@@ -29,10 +29,11 @@ pub const fn granted(role: Role) -> &'static [Permission] {
             DemographicsWrite,
             ClientsSearch,
             AuditVerify,
+            AuditRead,
         ],
         Role::Clinician => &[OwnAccount, DirectoryRead, DemographicsRead, DemographicsWrite],
         Role::Staff => &[OwnAccount, DirectoryRead, DemographicsRead, DemographicsWrite, ClientsSearch],
-        Role::Client => &[OwnAccount, DemographicsRead],
+        Role::Client => &[OwnAccount, DemographicsRead, OwnRecordAccess],
         Role::ApiClient => &[TenantSettingsRead, MembersRead, DirectoryRead, CareTeamsRead],
         // Operators are a machine client today: no "own account" (a person's profile).
         Role::PlatformOperator => {
@@ -91,12 +92,12 @@ mod tests {
     fn every_role_gets_exactly_the_permissions_of_the_table() {
         let all_api = ScopeSet::parse("identity:read identity:write").unwrap();
         let expected = [
-            (Role::PracticeAdmin, "y.yyyyyyyyyyyyyyyy"),
-            (Role::Clinician, "y.......y.....yy.."),
-            (Role::Staff, "y.......y.....yyy."),
-            (Role::Client, "y.............y..."),
-            (Role::ApiClient, "..y.y...yy........"),
-            (Role::PlatformOperator, ".yyy..y....y.....y"),
+            (Role::PracticeAdmin, "y.yyyyyyyyyyyyyyyyy."),
+            (Role::Clinician, "y.......y.....yy...."),
+            (Role::Staff, "y.......y.....yyy..."),
+            (Role::Client, "y.............y....y"),
+            (Role::ApiClient, "..y.y...yy.........."),
+            (Role::PlatformOperator, ".yyy..y....y.....y.."),
         ];
         for (role, row) in expected {
             let row: Vec<char> = row.chars().collect();
