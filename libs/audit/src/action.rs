@@ -147,6 +147,19 @@ pub mod records {
     pub const ALL: &[Action] = &[DEMOGRAPHICS_READ, DEMOGRAPHICS_UPDATED, CLIENTS_SEARCHED];
 }
 
+/// audit: reads of the audit log itself. Only a practice's search of its log is recorded; a
+/// client's view of who accessed their own record is not (it would mostly log itself).
+pub mod audit {
+    use super::Action;
+
+    /// A practice admin searched the practice's audit log; details hold the filters used
+    /// (codes, ids and times only) and how many events were returned.
+    pub const EVENTS_SEARCHED: Action = Action::new("audit.events.searched");
+
+    /// Every audit action, for tests and documentation.
+    pub const ALL: &[Action] = &[EVENTS_SEARCHED];
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,6 +190,16 @@ mod tests {
         for action in records::ALL {
             assert!(is_valid(*action), "{action}");
             assert_eq!(action.service(), "records", "{action}");
+            assert!(seen.insert(action.as_str()), "duplicate {action}");
+        }
+    }
+
+    #[test]
+    fn audit_actions_are_dotted_unique_and_owned_by_audit() {
+        let mut seen = std::collections::HashSet::new();
+        for action in audit::ALL {
+            assert!(is_valid(*action), "{action}");
+            assert_eq!(action.service(), "audit", "{action}");
             assert!(seen.insert(action.as_str()), "duplicate {action}");
         }
     }
