@@ -56,6 +56,15 @@ impl From<sea_orm::DbErr> for Error {
     }
 }
 
+impl From<tp_db::DbError> for Error {
+    fn from(err: tp_db::DbError) -> Self {
+        match err {
+            tp_db::DbError::Unavailable(_) => Error::Unavailable(err.into()),
+            tp_db::DbError::Query(_) => Error::Internal(err.into()),
+        }
+    }
+}
+
 impl From<tp_vault::VaultError> for Error {
     fn from(err: tp_vault::VaultError) -> Self {
         match err {

@@ -3,7 +3,9 @@
 //! chains on request (`POST /v1/tenants/{tenant}/audit/verify`, `telehealthctl audit verify`).
 //!
 //! [`Audit`] plugs it into the shared runtime (`tp_server`), which binds, layers and serves.
-//! Not here yet: audit search and "who accessed my record" (the gateway's, over this data).
+//! Reads of the log: a practice admin's search (`GET /v1/tenants/{tenant}/audit/events`) and a
+//! client's "who accessed my record" (`GET /v1/tenants/{tenant}/audit/record-access`), see
+//! [`search`]; the gateway turns them into GraphQL.
 
 pub mod checkpoint;
 pub mod config;
@@ -13,6 +15,7 @@ pub mod error;
 mod http;
 pub mod migration;
 pub mod sealer;
+pub mod search;
 pub mod state;
 pub mod verification;
 

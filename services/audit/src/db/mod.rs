@@ -1,6 +1,8 @@
 //! The audit service's SQL: [`ChainTx`] (a transaction scoped to one chain, the only way in),
-//! the sealer's reads and writes ([`seals`]) and verification's reads ([`read`]).
+//! the sealer's reads and writes ([`seals`]), verification's reads ([`read`]) and the read
+//! API's pages of events ([`events`], in a `tp_db::TenantTx`).
 
+pub mod events;
 pub mod read;
 pub mod seals;
 

@@ -1,5 +1,6 @@
 //! The audit service's HTTP API (`/v1`), bearer tokens verified by `tp_auth`.
 
+mod events;
 mod verify;
 
 use axum::Router;
@@ -7,5 +8,5 @@ use axum::Router;
 use crate::state::AppState;
 
 pub(crate) fn router(state: AppState) -> Router {
-    Router::new().merge(verify::router()).with_state(state)
+    Router::new().merge(verify::router()).merge(events::router()).with_state(state)
 }

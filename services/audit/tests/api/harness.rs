@@ -249,3 +249,86 @@ pub fn assert_intact(report: &Value, sealed: i64) {
     assert_eq!(report["intact"], true, "{report}");
     assert_eq!(report["sealed"], sealed, "{report}");
 }
+
+/// One seeded event: written as the superuser with its time given, so a test controls the
+/// listing's order exactly (ties included).
+pub struct Seed<'a> {
+    pub tenant: TenantId,
+    pub action: &'a str,
+    pub actor: Option<UserId>,
+    pub subject: Option<(&'a str, String)>,
+    /// Seconds before now.
+    pub ago_secs: i64,
+}
+
+impl TestAudit {
+    /// Inserts `seed` and returns its id.
+    pub async fn seed(&self, seed: Seed<'_>) -> Uuid {
+        let id = Uuid::now_v7();
+        let service = seed.action.split('.').next().unwrap().to_owned();
+        let (actor_kind, actor_id) = match seed.actor {
+            Some(user) => ("user", Some(user.to_string())),
+            None => ("anonymous", None),
+        };
+        let (subject_kind, subject_id) = match seed.subject {
+            Some((kind, id)) => (Some(kind.to_owned()), Some(id)),
+            None => (None, None),
+        };
+        let sql = "insert into audit.events (id, tenant_id, occurred_at, service, action, outcome, actor_kind, \
+                   actor_id, subject_kind, subject_id) \
+                   values ($1, $2, date_trunc('second', now()) - make_interval(secs => $3), $4, $5, 'success', $6, $7, $8, $9)";
+        let values: Vec<SqlValue> = vec![
+            id.into(),
+            Uuid::from(seed.tenant).into(),
+            (seed.ago_secs as f64).into(),
+            service.into(),
+            seed.action.to_owned().into(),
+            actor_kind.into(),
+            actor_id.into(),
+            subject_kind.into(),
+            subject_id.into(),
+        ];
+        self.admin.execute_raw(Statement::from_sql_and_values(DbBackend::Postgres, sql, values)).await.unwrap();
+        id
+    }
+
+    /// A person's token for `user` with `role` in `tenant`.
+    pub async fn person_token(&self, tenant: TenantId, user: UserId, role: &str) -> String {
+        let claims = tokens::person_claims(
+            &self.issuer,
+            &user.to_string(),
+            &tenant.to_string(),
+            &[role],
+            &Uuid::now_v7().to_string(),
+        );
+        tokens::sign(SIGNING_KEY, &claims).await
+    }
+
+    /// `GET path?query` with `token`: the status and the JSON body.
+    pub async fn get(&self, path: &str, query: &[(&str, &str)], token: Option<&str>) -> (u16, Value) {
+        let query: Vec<String> = query.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect();
+        let mut request = self.http.get(format!("{}{path}?{}", self.address, query.join("&")));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+}
+
+/// The event ids of an `EventPage` body, in order.
+pub fn event_ids(page: &Value) -> Vec<Uuid> {
+    page["events"].as_array().unwrap().iter().map(|e| e["id"].as_str().unwrap().parse().unwrap()).collect()
+}
+
+/// Percent-encodes a query value (everything but unreserved characters).
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

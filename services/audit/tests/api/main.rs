@@ -10,4 +10,5 @@ mod access;
 mod harness;
 mod health;
 mod sealing;
+mod search;
 mod tamper;
