@@ -20,7 +20,8 @@ pub enum Permission {
     AdminsInvite,
     /// Change members' roles and remove members.
     MembersManage,
-    /// Look people of the practice up by id: name and roles, no contact details.
+    /// Look people of the practice up by id: name and roles, no contact details (clients:
+    /// the practice's staff and clinicians only, identity filters).
     DirectoryRead,
     /// Read care-team assignments (who treats whom).
     CareTeamsRead,

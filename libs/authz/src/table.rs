@@ -33,7 +33,9 @@ pub const fn granted(role: Role) -> &'static [Permission] {
         ],
         Role::Clinician => &[OwnAccount, DirectoryRead, DemographicsRead, DemographicsWrite],
         Role::Staff => &[OwnAccount, DirectoryRead, DemographicsRead, DemographicsWrite, ClientsSearch],
-        Role::Client => &[OwnAccount, DemographicsRead, OwnRecordAccess],
+        // A client looks people up to see who accessed their record; identity shows them the
+        // practice's staff and clinicians only, never other clients.
+        Role::Client => &[OwnAccount, DirectoryRead, DemographicsRead, OwnRecordAccess],
         Role::ApiClient => &[TenantSettingsRead, MembersRead, DirectoryRead, CareTeamsRead],
         // Operators are a machine client today: no "own account" (a person's profile).
         Role::PlatformOperator => {
@@ -95,7 +97,7 @@ mod tests {
             (Role::PracticeAdmin, "y.yyyyyyyyyyyyyyyyy."),
             (Role::Clinician, "y.......y.....yy...."),
             (Role::Staff, "y.......y.....yyy..."),
-            (Role::Client, "y.............y....y"),
+            (Role::Client, "y.......y.....y....y"),
             (Role::ApiClient, "..y.y...yy.........."),
             (Role::PlatformOperator, ".yyy..y....y.....y.."),
         ];

@@ -11,6 +11,8 @@ pub struct GatewaySettings {
     pub identity_url: String,
     /// Base URL of records' API, e.g. `http://records:8083`.
     pub records_url: String,
+    /// Base URL of the audit service's API, e.g. `http://audit:8086`.
+    pub audit_url: String,
     /// How access tokens are verified: identity's issuer, the API audience, and the JWKS
     /// URL when it differs from `<issuer>/oauth2/jwks`.
     pub auth: VerifierConfig,

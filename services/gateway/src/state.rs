@@ -9,6 +9,7 @@ use tp_server::{Deps, Settings, StartupError};
 
 use crate::config::GatewaySettings;
 use crate::downstream::Downstream;
+use crate::downstream::audit::AuditClient;
 use crate::downstream::identity::IdentityClient;
 use crate::downstream::records::RecordsClient;
 use crate::events::EventHub;
@@ -35,12 +36,15 @@ impl AppState {
         let identity = IdentityClient(identity);
         let records = Downstream::new("records", &gateway.records_url, timeout)
             .map_err(|e| StartupError::Config(format!("records client: {e}")))?;
+        let audit = Downstream::new("audit", &gateway.audit_url, timeout)
+            .map_err(|e| StartupError::Config(format!("audit client: {e}")))?;
         let hub = EventHub::start(settings.redis.url.expose_secret().to_owned());
         let gate = Gate::new(verifier, RateLimiter::new(gateway.rate_limit.clone()), deps.redis);
         let schema = builder(&gateway.limits, gateway.introspection(settings.environment))
             .extension(ConnectionOperations(gate.clone()))
             .data(identity.clone())
             .data(RecordsClient(records))
+            .data(AuditClient(audit))
             .data(hub)
             .data(gate.clone())
             .finish();

@@ -5,6 +5,7 @@
 //! its (client-safe) message; a service that is down, slow or failing is UNAVAILABLE for the
 //! fields it serves. Typed clients per service live beside this module.
 
+pub mod audit;
 pub mod identity;
 pub mod records;
 

@@ -33,6 +33,18 @@ pub fn parse_user_cursor(cursor: &str) -> Result<UserId, GqlError> {
     UserId::parse(id).map_err(|_| bad())
 }
 
+/// Opaque Relay cursor over an audit event id.
+pub fn event_cursor(event: uuid::Uuid) -> String {
+    URL_SAFE_NO_PAD.encode(format!("event:{event}"))
+}
+
+pub fn parse_event_cursor(cursor: &str) -> Result<uuid::Uuid, GqlError> {
+    let bad = || GqlError::bad_input("malformed cursor");
+    let raw = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| bad())?;
+    let text = String::from_utf8(raw).map_err(|_| bad())?;
+    text.strip_prefix("event:").and_then(|id| uuid::Uuid::parse_str(id).ok()).ok_or_else(bad)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -43,5 +55,8 @@ mod tests {
         assert_eq!(parse_user_cursor(&user_cursor(user)).unwrap(), user);
         assert!(parse_user_cursor("not-a-cursor").is_err());
         assert!(parse_user_cursor(&URL_SAFE_NO_PAD.encode(format!("client:{user}"))).is_err());
+        let event = uuid::Uuid::now_v7();
+        assert_eq!(parse_event_cursor(&event_cursor(event)).unwrap(), event);
+        assert!(parse_event_cursor(&user_cursor(user)).is_err(), "a user cursor is no event cursor");
     }
 }

@@ -1,6 +1,7 @@
 //! The schema: one module per domain, merged into the Query, Mutation and Subscription
 //! roots, with the limits every operation is held to.
 
+mod audit;
 pub mod context;
 pub mod error;
 mod identity;
@@ -16,7 +17,7 @@ use crate::graphql::context::RequestCtx;
 use crate::graphql::identity::loaders::DirectoryLoader;
 
 #[derive(MergedObject, Default)]
-pub struct Query(identity::query::IdentityQuery, records::query::RecordsQuery);
+pub struct Query(identity::query::IdentityQuery, records::query::RecordsQuery, audit::query::AuditQuery);
 
 #[derive(MergedObject, Default)]
 pub struct Mutation(identity::mutation::IdentityMutation, records::mutation::RecordsMutation);

@@ -8,7 +8,9 @@ use chrono::Utc;
 use figment::Figment;
 use reqwest::StatusCode;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement, Value as SqlValue};
+use secrecy::ExposeSecret as _;
 use serde_json::{Value, json};
+use tp_audit::Audit;
 use tp_gateway::Gateway;
 use tp_identity::Identity;
 use tp_identity::domain::pkce::{CodeChallenge, CodeVerifier};
@@ -29,6 +31,7 @@ const VERIFIER: &str = "a-verifier-of-43-or-more-unreserved-chars.~_0123";
 pub struct Platform {
     pub identity: TestApp,
     pub records: TestApp,
+    pub audit: TestApp,
     /// The first gateway (set once built); see [`Platform::gateway`].
     gateway: Option<TestApp>,
     /// identity's own database role, as the service uses it.
@@ -76,11 +79,31 @@ pub async fn spawn_with(configure: impl FnOnce(Figment) -> Figment) -> Platform 
             .merge(("records.auth.audience", "telehealth-api"))
     })
     .await;
+    // The audit service reads the events records writes: in production one database holds
+    // every schema; here it is pointed at records' test database (no sealing needed).
+    let records_db = records.db.as_ref().unwrap().url_as(Service::Audit).expose_secret().to_owned();
+    let issuer = identity.address.clone();
+    let audit = spawn_app_with::<Audit>(move |figment| {
+        figment
+            .merge(("database.url", records_db))
+            .merge(("audit.auth.issuer", issuer))
+            .merge(("audit.auth.audience", "telehealth-api"))
+            .merge(("audit.seal_interval_secs", 0))
+    })
+    .await;
     let test_db = identity.db.as_ref().unwrap();
     let identity_db = test_db.connect_as(Service::Identity).await;
     let admin = test_db.connect_admin().await;
-    let mut platform =
-        Platform { gateway: None, identity, records, identity_db, admin, http: reqwest::Client::new(), _smtp: smtp };
+    let mut platform = Platform {
+        gateway: None,
+        identity,
+        records,
+        audit,
+        identity_db,
+        admin,
+        http: reqwest::Client::new(),
+        _smtp: smtp,
+    };
     platform.gateway = Some(platform.gateway_with(configure).await);
     platform
 }
@@ -95,11 +118,13 @@ impl Platform {
     /// settings: `configure` is applied last).
     pub async fn gateway_with(&self, configure: impl FnOnce(Figment) -> Figment) -> TestApp {
         let (identity, records) = (self.identity.address.clone(), self.records.address.clone());
+        let audit = self.audit.address.clone();
         spawn_app_with::<Gateway>(move |figment| {
             configure(
                 figment
                     .merge(("gateway.identity_url", identity.clone()))
                     .merge(("gateway.records_url", records))
+                    .merge(("gateway.audit_url", audit))
                     .merge(("gateway.auth.issuer", identity))
                     .merge(("gateway.auth.audience", "telehealth-api")),
             )

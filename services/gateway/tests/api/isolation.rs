@@ -43,6 +43,19 @@ const FIELDS: &[(&str, &[&str], Exercise)] = &[
     ),
     ("Query.apiClients", &[], OwnPractice("{ apiClients { id name } }")),
     (
+        "Query.auditEvents",
+        &["filter", "first", "after"],
+        OwnPractice(
+            "query($a_client: ID!) { auditEvents(filter: {subjectId: $a_client}, first: 100) { edges { node { id actorId subjectId } } } \
+             all: auditEvents(first: 100) { edges { node { id actorId subjectId } } } }",
+        ),
+    ),
+    (
+        "Query.myRecordAccess",
+        &["first", "after"],
+        OwnPractice("{ myRecordAccess(first: 100) { edges { node { id actorId subjectId } } } }"),
+    ),
+    (
         "Mutation.inviteMember",
         &["input"],
         OwnPractice(r#"mutation { inviteMember(input: {email: "x@example.test", roles: [CLIENT]}) { status } }"#),

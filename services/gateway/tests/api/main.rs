@@ -9,6 +9,7 @@
 )]
 
 mod api;
+mod audit;
 mod bad_input;
 mod downstream;
 mod harness;

@@ -57,11 +57,11 @@ async fn the_directory_refuses_other_practices_other_roles_and_bad_id_lists() {
     let stranger = app.member(b, &["client"]).await;
     let users_of = |tenant| format!("/v1/tenants/{tenant}/users");
 
-    // Act / Assert: another practice is not found, a client and an operator may not look.
+    // Act / Assert: another practice is not found, an operator may not look.
     let other = format!("{}?ids={}", users_of(b), stranger.user);
     assert_eq!(app.call(&clinician, Method::GET, &other, None).await.0, StatusCode::NOT_FOUND);
     let own = format!("{}?ids={}", users_of(a), stranger.user);
-    assert_eq!(app.call(&client, Method::GET, &own, None).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(app.call(&client, Method::GET, &own, None).await.0, StatusCode::OK);
     assert_eq!(app.call(&app.operator, Method::GET, &own, None).await.0, StatusCode::FORBIDDEN);
     let too_many: Vec<String> = (0..=MAX_USER_LOOKUP).map(|_| UserId::generate().to_string()).collect();
     for query in [format!("?ids={}", too_many.join(",")), "?ids=nope".to_owned(), String::new()] {
@@ -69,4 +69,29 @@ async fn the_directory_refuses_other_practices_other_roles_and_bad_id_lists() {
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
         assert_eq!(body["error"]["code"], "IDENTITY_INVALID_INPUT");
     }
+}
+
+#[tokio::test]
+async fn a_client_sees_the_practices_staff_and_clinicians_and_themselves_but_no_other_client() {
+    // Arrange
+    let app = admin_app().await;
+    let a = app.create_tenant("dir-c").await;
+    let client = app.member(a, &["client"]).await;
+    let token = app.token_of(&client).await;
+    let other_client = app.member(a, &["client"]).await;
+    let clinician = app.member(a, &["clinician"]).await;
+    let staff = app.member(a, &["staff"]).await;
+    let ids = [client.user, other_client.user, clinician.user, staff.user].map(|u| u.to_string()).join(",");
+
+    // Act
+    let (status, body) = app.call(&token, Method::GET, &format!("/v1/tenants/{a}/users?ids={ids}"), None).await;
+
+    // Assert
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let mut seen: Vec<String> = users(&body).iter().map(|u| u["user_id"].as_str().unwrap().to_owned()).collect();
+    seen.sort();
+    let mut expected = vec![client.user.to_string(), clinician.user.to_string(), staff.user.to_string()];
+    expected.sort();
+    assert_eq!(seen, expected, "no other client: {body}");
+    assert!(users(&body).iter().all(|u| u["email"].is_null()), "no contact details: {body}");
 }

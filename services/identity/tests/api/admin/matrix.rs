@@ -85,7 +85,7 @@ async fn every_caller_gets_the_answer_of_the_permission_table_for_every_operatio
         "fnnnnnnnnnnnny",
         "ffffffffffffyy",
         "ffffffffffffyy",
-        "fffffffffffffy",
+        "ffffffffffffyy",
         "fyfffyfyffffyf",
         "ffffffffffffff",
     ];
