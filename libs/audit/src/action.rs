@@ -142,9 +142,25 @@ pub mod records {
     pub const DEMOGRAPHICS_UPDATED: Action = Action::new("records.demographics.updated");
     /// A name search: one event per client shown, or one without subject when none matched.
     pub const CLIENTS_SEARCHED: Action = Action::new("records.clients.searched");
+    /// Progress notes: a draft created, a draft edited, a note signed (made immutable), an
+    /// amendment drafted against a signed note, notes shown (one event per list or note).
+    pub const NOTE_CREATED: Action = Action::new("records.note.created");
+    pub const NOTE_UPDATED: Action = Action::new("records.note.updated");
+    pub const NOTE_SIGNED: Action = Action::new("records.note.signed");
+    pub const NOTE_AMENDED: Action = Action::new("records.note.amended");
+    pub const NOTE_READ: Action = Action::new("records.note.read");
 
     /// Every records action, for tests and documentation.
-    pub const ALL: &[Action] = &[DEMOGRAPHICS_READ, DEMOGRAPHICS_UPDATED, CLIENTS_SEARCHED];
+    pub const ALL: &[Action] = &[
+        DEMOGRAPHICS_READ,
+        DEMOGRAPHICS_UPDATED,
+        CLIENTS_SEARCHED,
+        NOTE_CREATED,
+        NOTE_UPDATED,
+        NOTE_SIGNED,
+        NOTE_AMENDED,
+        NOTE_READ,
+    ];
 }
 
 /// audit: reads of the audit log itself. Only a practice's search of its log is recorded; a

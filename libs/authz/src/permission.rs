@@ -47,10 +47,16 @@ pub enum Permission {
     AuditRead,
     /// See who accessed one's own record (a client's view of the audit log).
     OwnRecordAccess,
+    /// Read a client's progress notes (clinical content). Records also requires the caller
+    /// to be on the client's care team, practice admins included.
+    NotesRead,
+    /// Write, sign and amend progress notes (care team only; edits and signing by the
+    /// author only, records checks).
+    NotesWrite,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 20] = [
+    pub const ALL: [Permission; 22] = [
         Permission::OwnAccount,
         Permission::TenantsAdminister,
         Permission::TenantSettingsRead,
@@ -71,6 +77,8 @@ impl Permission {
         Permission::AuditVerify,
         Permission::AuditRead,
         Permission::OwnRecordAccess,
+        Permission::NotesRead,
+        Permission::NotesWrite,
     ];
 
     /// The OAuth scope an API client needs on top of its role, or `None` when the
@@ -96,7 +104,9 @@ impl Permission {
             | Permission::ClientsSearch
             | Permission::AuditVerify
             | Permission::AuditRead
-            | Permission::OwnRecordAccess => None,
+            | Permission::OwnRecordAccess
+            | Permission::NotesRead
+            | Permission::NotesWrite => None,
         }
     }
 
@@ -123,6 +133,8 @@ impl Permission {
             Permission::AuditVerify => "audit_verify",
             Permission::AuditRead => "audit_read",
             Permission::OwnRecordAccess => "own_record_access",
+            Permission::NotesRead => "notes_read",
+            Permission::NotesWrite => "notes_write",
         }
     }
 }

@@ -30,8 +30,10 @@ pub const fn granted(role: Role) -> &'static [Permission] {
             ClientsSearch,
             AuditVerify,
             AuditRead,
+            // Clinical content only when also on the client's care team (records checks).
+            NotesRead,
         ],
-        Role::Clinician => &[OwnAccount, DirectoryRead, DemographicsRead, DemographicsWrite],
+        Role::Clinician => &[OwnAccount, DirectoryRead, DemographicsRead, DemographicsWrite, NotesRead, NotesWrite],
         Role::Staff => &[OwnAccount, DirectoryRead, DemographicsRead, DemographicsWrite, ClientsSearch],
         // A client looks people up to see who accessed their record; identity shows them the
         // practice's staff and clinicians only, never other clients.
@@ -94,12 +96,12 @@ mod tests {
     fn every_role_gets_exactly_the_permissions_of_the_table() {
         let all_api = ScopeSet::parse("identity:read identity:write").unwrap();
         let expected = [
-            (Role::PracticeAdmin, "y.yyyyyyyyyyyyyyyyy."),
-            (Role::Clinician, "y.......y.....yy...."),
-            (Role::Staff, "y.......y.....yyy..."),
-            (Role::Client, "y.......y.....y....y"),
-            (Role::ApiClient, "..y.y...yy.........."),
-            (Role::PlatformOperator, ".yyy..y....y.....y.."),
+            (Role::PracticeAdmin, "y.yyyyyyyyyyyyyyyyy.y."),
+            (Role::Clinician, "y.......y.....yy....yy"),
+            (Role::Staff, "y.......y.....yyy....."),
+            (Role::Client, "y.......y.....y....y.."),
+            (Role::ApiClient, "..y.y...yy............"),
+            (Role::PlatformOperator, ".yyy..y....y.....y...."),
         ];
         for (role, row) in expected {
             let row: Vec<char> = row.chars().collect();
