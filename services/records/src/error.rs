@@ -12,6 +12,9 @@ pub enum Error {
     /// Also the answer for another practice's ids: their existence is not revealed.
     #[error("not found")]
     NotFound,
+    /// The resource is not in a state that allows this (a signed note edited or signed again).
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
     #[error("invalid {field}: {reason}")]
     Invalid { field: &'static str, reason: &'static str },
     /// identity (care-team check), Vault or the database is unreachable: the request is
@@ -35,6 +38,7 @@ impl ServiceError for Error {
         match self {
             Error::Forbidden => ErrorKind::Forbidden,
             Error::NotFound => ErrorKind::NotFound,
+            Error::Conflict(_) => ErrorKind::Conflict,
             Error::Invalid { .. } => ErrorKind::BadUserInput,
             Error::Unavailable(_) => ErrorKind::Unavailable,
             Error::Internal(_) => ErrorKind::Internal,
@@ -45,6 +49,7 @@ impl ServiceError for Error {
         match self {
             Error::Forbidden => "RECORDS_FORBIDDEN",
             Error::NotFound => "RECORDS_NOT_FOUND",
+            Error::Conflict(_) => "RECORDS_CONFLICT",
             Error::Invalid { .. } => "RECORDS_INVALID_INPUT",
             Error::Unavailable(_) => "RECORDS_UNAVAILABLE",
             Error::Internal(_) => "RECORDS_INTERNAL",

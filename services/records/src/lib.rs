@@ -2,7 +2,8 @@
 //!
 //! So far the chart holds demographics and contacts: read, replaced, and found by name
 //! through a blind index, each access checked (role, then care team) and audited in its own
-//! transaction. Notes, forms, documents and exports are still to come (issue 5).
+//! transaction; and progress notes (draft, signed and immutable, amended), for the care team
+//! only. Psychotherapy notes, forms, documents and exports are still to come (issue 5).
 //! [`Records`] plugs it into the shared runtime (`tp_server`), which binds, layers and serves.
 
 mod audit;

@@ -1,9 +1,12 @@
 //! Demographics to ciphertexts and back, one `tp_crypto` envelope per column, each bound to
 //! (practice, `records.clients`, column, client id): a value copied to another client's row,
-//! another column or another practice does not decrypt, it fails.
+//! another column or another practice does not decrypt, it fails. [`NoteSeal`] does the
+//! same for a progress note's body, bound to the note's id.
 //!
 //! Dates are stored as ISO strings and the emergency contact as a JSON document, so the
 //! ciphertext format never depends on a Rust type's layout.
+
+use std::collections::BTreeMap;
 
 use anyhow::anyhow;
 use chrono::NaiveDate;
@@ -94,5 +97,27 @@ impl RowSeal<'_> {
 
     pub async fn open_legal_name(&self, ciphertext: &[u8]) -> Result<String, Error> {
         self.open("legal_name", ciphertext).await
+    }
+}
+
+/// A note's body: its sections as one JSON document, bound to (practice, `records.notes`,
+/// `body`, note id), so a body copied to another note does not decrypt.
+pub struct NoteSeal<'a> {
+    pub keyring: &'a Keyring,
+    pub tenant: TenantId,
+    pub note: uuid::Uuid,
+}
+
+impl NoteSeal<'_> {
+    pub async fn seal(&self, sections: &BTreeMap<String, String>) -> Result<Vec<u8>, Error> {
+        let json = serde_json::to_vec(sections).map_err(|e| Error::Internal(e.into()))?;
+        let field = FieldContext::new("records.notes", "body", self.note);
+        Ok(self.keyring.encrypt(&self.tenant, &field, &json).await?)
+    }
+
+    pub async fn open(&self, ciphertext: &[u8]) -> Result<BTreeMap<String, String>, Error> {
+        let field = FieldContext::new("records.notes", "body", self.note);
+        let plaintext = self.keyring.decrypt(&self.tenant, &field, ciphertext).await?;
+        serde_json::from_slice(&plaintext).map_err(|_| Error::Internal(anyhow!("a note body is not sections")))
     }
 }

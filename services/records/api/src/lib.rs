@@ -3,4 +3,5 @@
 //! must never log these values.
 
 pub mod chart;
+pub mod notes;
 pub mod paths;

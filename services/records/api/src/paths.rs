@@ -17,3 +17,23 @@ pub fn demographics(tenant: TenantId, client: UserId) -> String {
 pub fn search(tenant: TenantId) -> String {
     format!("/v1/tenants/{tenant}/clients")
 }
+
+/// `GET`: the client's progress notes; `POST`: create a draft.
+pub fn notes(tenant: TenantId, client: UserId) -> String {
+    format!("/v1/tenants/{tenant}/clients/{client}/notes")
+}
+
+/// `GET`: one note; `PUT`: edit a draft (its author only).
+pub fn note(tenant: TenantId, client: UserId, note: uuid::Uuid) -> String {
+    format!("/v1/tenants/{tenant}/clients/{client}/notes/{note}")
+}
+
+/// `POST`: sign a draft (its author only); the note is immutable from then on.
+pub fn note_sign(tenant: TenantId, client: UserId, note: uuid::Uuid) -> String {
+    format!("/v1/tenants/{tenant}/clients/{client}/notes/{note}/sign")
+}
+
+/// `POST`: draft an amendment of a signed note, which stays as it was.
+pub fn note_amendments(tenant: TenantId, client: UserId, note: uuid::Uuid) -> String {
+    format!("/v1/tenants/{tenant}/clients/{client}/notes/{note}/amendments")
+}

@@ -3,4 +3,5 @@
 
 pub mod access;
 pub mod demographics;
+pub mod notes;
 pub mod search;

@@ -9,3 +9,4 @@ pub(crate) fn stmt(sql: &str, values: impl IntoIterator<Item = Value>) -> Statem
 }
 
 pub(crate) mod clients;
+pub(crate) mod notes;

@@ -3,4 +3,5 @@
 
 pub mod demographics;
 pub mod name;
+pub mod note;
 pub mod relationship;

@@ -2,11 +2,12 @@
 
 mod caller;
 mod clients;
+mod notes;
 
 use axum::Router;
 
 use crate::state::AppState;
 
 pub(crate) fn router(state: AppState) -> Router {
-    Router::new().merge(clients::router()).with_state(state)
+    Router::new().merge(clients::router()).merge(notes::router()).with_state(state)
 }

@@ -2,6 +2,7 @@
 //! Never edit an applied migration: add a new one.
 
 mod m20261201_000002_create_clients;
+mod m20261210_000003_create_notes;
 
 use sea_orm_migration::{MigrationTrait, MigratorTrait};
 use tp_db::migration::CreateServiceSchema;
@@ -13,7 +14,11 @@ pub struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(CreateServiceSchema(Service::Records)), Box::new(m20261201_000002_create_clients::CreateClients)]
+        vec![
+            Box::new(CreateServiceSchema(Service::Records)),
+            Box::new(m20261201_000002_create_clients::CreateClients),
+            Box::new(m20261210_000003_create_notes::CreateNotes),
+        ]
     }
 
     /// All schemas share one database, so each service keeps its own migration table.

@@ -12,5 +12,6 @@ mod audit;
 mod chart;
 mod harness;
 mod health;
+mod notes;
 mod search;
 mod storage;

@@ -1,0 +1,242 @@
+//! Progress notes: drafting, editing and signing by their author, amending a signed note,
+//! and reading them. Every operation is admitted by [`admit_notes`] (role, then care team:
+//! practice admins too, since notes are clinical content), and its row work and audit event
+//! share one `TenantTx` (fail closed). Bodies are sealed before the transaction opens, so no
+//! connection is held while Vault is asked for keys.
+//!
+//! Not here: psychotherapy notes, the client's own view of notes, break-glass.
+
+use anyhow::anyhow;
+use tp_audit_log::action::records::{NOTE_AMENDED, NOTE_CREATED, NOTE_READ, NOTE_SIGNED, NOTE_UPDATED};
+use tp_audit_log::{Action, Outcome};
+use tp_auth::Actor;
+use tp_authz::Permission;
+use tp_db::TenantTx;
+use tp_ids::{TenantId, UserId};
+use tp_records_api::notes::{Note, NoteInput, NoteList, NoteStatus};
+use uuid::Uuid;
+
+use crate::audit::{Caller, record, record_refusal};
+use crate::db::notes::{self as rows, NewNote, NoteRow};
+use crate::domain::note::{code, content_hash, parse_code, validate};
+use crate::error::Error;
+use crate::seal::NoteSeal;
+use crate::state::AppState;
+
+/// The caller's user id once `permission` is granted and the caller is on `client`'s care
+/// team; a refusal is audited.
+async fn admit_notes(
+    state: &AppState,
+    caller: &Caller<'_>,
+    tenant: TenantId,
+    client: UserId,
+    permission: Permission,
+    action: Action,
+) -> Result<UserId, Error> {
+    let decision = match tp_authz::authorize(caller.principal, Some(tenant), permission) {
+        Err(denied) => Err(Error::from(denied)),
+        Ok(()) => match caller.principal.actor() {
+            Actor::User(me) if *me != client => {
+                if state.identity.is_assigned(caller.token, *me, client).await? {
+                    Ok(*me)
+                } else {
+                    Err(Error::Forbidden)
+                }
+            }
+            _ => Err(Error::Forbidden),
+        },
+    };
+    if matches!(decision, Err(Error::Forbidden | Error::NotFound)) {
+        record_refusal(&state.db, caller, action, Some(client)).await;
+    }
+    decision
+}
+
+fn event(
+    caller: &Caller<'_>,
+    action: Action,
+    tenant: TenantId,
+    client: UserId,
+    note: Uuid,
+) -> tp_audit_log::AuditEvent {
+    caller.event(action, Outcome::Success, tenant, Some(client)).detail("note_id", note.to_string())
+}
+
+#[tracing::instrument(skip_all, fields(tenant = %tenant))]
+pub async fn create(
+    state: &AppState,
+    caller: &Caller<'_>,
+    tenant: TenantId,
+    client: UserId,
+    input: NoteInput,
+) -> Result<Note, Error> {
+    let me = admit_notes(state, caller, tenant, client, Permission::NotesWrite, NOTE_CREATED).await?;
+    draft(state, caller, tenant, (client, me), input, None).await
+}
+
+/// A signed note's amendment: a new draft by the caller pointing at it; the original is
+/// not touched (the database would refuse it anyway).
+#[tracing::instrument(skip_all, fields(tenant = %tenant))]
+pub async fn amend(
+    state: &AppState,
+    caller: &Caller<'_>,
+    tenant: TenantId,
+    client: UserId,
+    original: Uuid,
+    input: NoteInput,
+) -> Result<Note, Error> {
+    let me = admit_notes(state, caller, tenant, client, Permission::NotesWrite, NOTE_AMENDED).await?;
+    draft(state, caller, tenant, (client, me), input, Some(original)).await
+}
+
+async fn draft(
+    state: &AppState,
+    caller: &Caller<'_>,
+    tenant: TenantId,
+    (client, me): (UserId, UserId),
+    input: NoteInput,
+    amends: Option<Uuid>,
+) -> Result<Note, Error> {
+    let sections = validate(input.template, input.sections)?;
+    let id = Uuid::now_v7();
+    let body = NoteSeal { keyring: &state.keyring, tenant, note: id }.seal(&sections).await?;
+    let tx = TenantTx::begin(&state.db, tenant).await?;
+    let action = match amends {
+        Some(original) => {
+            let row = rows::get(&tx, client, original).await?.ok_or(Error::NotFound)?;
+            if row.status != "signed" {
+                return Err(Error::Conflict("only a signed note is amended; edit the draft"));
+            }
+            NOTE_AMENDED
+        }
+        None => NOTE_CREATED,
+    };
+    let new = NewNote { id, client, author: me, template: code(input.template), body, amends };
+    let row = rows::insert(&tx, new).await?;
+    record(&*tx, &event(caller, action, tenant, client, id)).await?;
+    tx.commit().await?;
+    wire(row, sections)
+}
+
+/// Replaces the sections (and template) of the caller's own draft.
+#[tracing::instrument(skip_all, fields(tenant = %tenant))]
+pub async fn update(
+    state: &AppState,
+    caller: &Caller<'_>,
+    tenant: TenantId,
+    (client, note): (UserId, Uuid),
+    input: NoteInput,
+) -> Result<Note, Error> {
+    let me = admit_notes(state, caller, tenant, client, Permission::NotesWrite, NOTE_UPDATED).await?;
+    let sections = validate(input.template, input.sections)?;
+    let body = NoteSeal { keyring: &state.keyring, tenant, note }.seal(&sections).await?;
+    let tx = TenantTx::begin(&state.db, tenant).await?;
+    let (tx, _) = own_draft(state, caller, tx, (client, note), me, NOTE_UPDATED).await?;
+    let row = rows::update_draft(&tx, note, code(input.template), body).await?.ok_or(Error::Conflict(SIGNED))?;
+    record(&*tx, &event(caller, NOTE_UPDATED, tenant, client, note)).await?;
+    tx.commit().await?;
+    wire(row, sections)
+}
+
+/// Signs the caller's own draft: content hash, signer and time in one UPDATE.
+#[tracing::instrument(skip_all, fields(tenant = %tenant))]
+pub async fn sign(
+    state: &AppState,
+    caller: &Caller<'_>,
+    tenant: TenantId,
+    (client, note): (UserId, Uuid),
+) -> Result<Note, Error> {
+    let me = admit_notes(state, caller, tenant, client, Permission::NotesWrite, NOTE_SIGNED).await?;
+    let tx = TenantTx::begin(&state.db, tenant).await?;
+    let (tx, current) = own_draft(state, caller, tx, (client, note), me, NOTE_SIGNED).await?;
+    let template = template_of(&current)?;
+    let sections = NoteSeal { keyring: &state.keyring, tenant, note }.open(&current.body).await?;
+    let hash = content_hash(template, current.client, current.author, &sections)?;
+    let row = rows::sign(&tx, note, hash, me).await?.ok_or(Error::Conflict(SIGNED))?;
+    record(&*tx, &event(caller, NOTE_SIGNED, tenant, client, note)).await?;
+    tx.commit().await?;
+    wire(row, sections)
+}
+
+const SIGNED: &str = "the note is signed; amend it instead";
+
+/// The note, if it is a draft of `me`: another author's is FORBIDDEN (audited), a signed
+/// one CONFLICT, an unknown one NOT_FOUND.
+async fn own_draft(
+    state: &AppState,
+    caller: &Caller<'_>,
+    tx: TenantTx,
+    (client, note): (UserId, Uuid),
+    me: UserId,
+    action: Action,
+) -> Result<(TenantTx, NoteRow), Error> {
+    let row = rows::get(&tx, client, note).await?.ok_or(Error::NotFound)?;
+    if row.author != me {
+        drop(tx);
+        record_refusal(&state.db, caller, action, Some(client)).await;
+        return Err(Error::Forbidden);
+    }
+    if row.status != "draft" {
+        return Err(Error::Conflict(SIGNED));
+    }
+    Ok((tx, row))
+}
+
+/// One note of the client, decrypted; its read is audited.
+#[tracing::instrument(skip_all, fields(tenant = %tenant))]
+pub async fn read(
+    state: &AppState,
+    caller: &Caller<'_>,
+    tenant: TenantId,
+    (client, note): (UserId, Uuid),
+) -> Result<Note, Error> {
+    admit_notes(state, caller, tenant, client, Permission::NotesRead, NOTE_READ).await?;
+    let tx = TenantTx::begin(&state.db, tenant).await?;
+    let row = rows::get(&tx, client, note).await?.ok_or(Error::NotFound)?;
+    let sections = NoteSeal { keyring: &state.keyring, tenant, note }.open(&row.body).await?;
+    record(&*tx, &event(caller, NOTE_READ, tenant, client, note)).await?;
+    tx.commit().await?;
+    wire(row, sections)
+}
+
+/// Every note of the client, decrypted, oldest first; one audit event for the list.
+#[tracing::instrument(skip_all, fields(tenant = %tenant))]
+pub async fn list(state: &AppState, caller: &Caller<'_>, tenant: TenantId, client: UserId) -> Result<NoteList, Error> {
+    admit_notes(state, caller, tenant, client, Permission::NotesRead, NOTE_READ).await?;
+    let tx = TenantTx::begin(&state.db, tenant).await?;
+    let mut notes = Vec::new();
+    for row in rows::list(&tx, client).await? {
+        let sections = NoteSeal { keyring: &state.keyring, tenant, note: row.id }.open(&row.body).await?;
+        notes.push(wire(row, sections)?);
+    }
+    let event =
+        caller.event(NOTE_READ, Outcome::Success, tenant, Some(client)).detail("notes", notes.len().to_string());
+    record(&*tx, &event).await?;
+    tx.commit().await?;
+    Ok(NoteList { notes })
+}
+
+fn template_of(row: &NoteRow) -> Result<tp_records_api::notes::Template, Error> {
+    parse_code(&row.template).ok_or_else(|| Error::Internal(anyhow!("unknown note template")))
+}
+
+fn wire(row: NoteRow, sections: std::collections::BTreeMap<String, String>) -> Result<Note, Error> {
+    let status = match row.status.as_str() {
+        "signed" => NoteStatus::Signed,
+        _ => NoteStatus::Draft,
+    };
+    Ok(Note {
+        template: template_of(&row)?,
+        id: row.id,
+        client_id: row.client,
+        author_id: row.author,
+        sections,
+        status,
+        content_hash: row.content_hash.map(|h| h.iter().map(|b| format!("{b:02x}")).collect()),
+        signed_by: row.signed_by,
+        signed_at: row.signed_at,
+        amends: row.amends,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    })
+}
