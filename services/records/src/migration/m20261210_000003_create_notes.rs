@@ -58,6 +58,13 @@ impl MigrationTrait for CreateNotes {
             -- Named to sort before notes_set_updated_at: the refusal comes first.
             create trigger notes_immutable_when_signed before update or delete on records.notes
                 for each row execute function records.notes_signed_immutable();
+            -- Row triggers do not fire on TRUNCATE: notes are never truncated, by anyone.
+            create function records.notes_refuse_truncate() returns trigger language plpgsql as $$
+            begin
+                raise exception 'records.notes: a signed note is immutable' using errcode = 'check_violation';
+            end $$;
+            create trigger notes_no_truncate before truncate on records.notes
+                for each statement execute function records.notes_refuse_truncate();
         "#;
         manager.get_connection().execute_unprepared(sql).await?;
         enable_tenant_rls(manager, "records", "notes").await?;
@@ -65,7 +72,8 @@ impl MigrationTrait for CreateNotes {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        let sql = "drop table if exists records.notes; drop function if exists records.notes_signed_immutable();";
+        let sql = "drop table if exists records.notes; drop function if exists records.notes_signed_immutable(); \
+                   drop function if exists records.notes_refuse_truncate();";
         manager.get_connection().execute_unprepared(sql).await.map(|_| ())
     }
 }

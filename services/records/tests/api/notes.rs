@@ -116,10 +116,12 @@ async fn the_database_refuses_to_change_or_delete_a_signed_note_even_for_the_sup
         "update records.notes set body = '\\x00'::bytea where id = $1",
         "update records.notes set status = 'draft', content_hash = null, signed_by = null, signed_at = null where id = $1",
         "delete from records.notes where id = $1",
+        "truncate records.notes",
     ] {
+        let values = if sql.contains("$1") { vec![note.into()] } else { vec![] };
         let result = sea_orm::ConnectionTrait::execute_raw(
             db,
-            sea_orm::Statement::from_sql_and_values(sea_orm::DbBackend::Postgres, sql, vec![note.into()]),
+            sea_orm::Statement::from_sql_and_values(sea_orm::DbBackend::Postgres, sql, values),
         )
         .await;
         let err = match result {
