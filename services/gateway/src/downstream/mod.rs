@@ -80,6 +80,17 @@ impl Downstream {
         self.decode(&bytes)
     }
 
+    /// A call without a body whose answer is read (`POST …/sign`).
+    pub async fn send_empty<T: DeserializeOwned>(
+        &self,
+        cx: &RequestCtx,
+        method: Method,
+        path: &str,
+    ) -> Result<T, GqlError> {
+        let bytes = self.send(cx, method, path, None::<&()>).await?;
+        self.decode(&bytes)
+    }
+
     /// A call whose answer has no body worth reading (204, 202).
     pub async fn send_unit<B: Serialize>(
         &self,

@@ -4,7 +4,9 @@
 use reqwest::Method;
 use tp_ids::{TenantId, UserId};
 use tp_records_api::chart::{Chart, Demographics, SearchResults};
+use tp_records_api::notes::{Note, NoteInput, NoteList};
 use tp_records_api::paths;
+use uuid::Uuid;
 
 use crate::downstream::Downstream;
 use crate::graphql::context::RequestCtx;
@@ -31,5 +33,45 @@ impl RecordsClient {
     pub async fn search(&self, cx: &RequestCtx, tenant: TenantId, name: &str) -> Result<SearchResults, GqlError> {
         let name: String = url::form_urlencoded::byte_serialize(name.as_bytes()).collect();
         self.0.get(cx, &format!("{}?name={name}", paths::search(tenant))).await
+    }
+
+    pub async fn notes(&self, cx: &RequestCtx, tenant: TenantId, client: UserId) -> Result<NoteList, GqlError> {
+        self.0.get(cx, &paths::notes(tenant, client)).await
+    }
+
+    pub async fn create_note(
+        &self,
+        cx: &RequestCtx,
+        tenant: TenantId,
+        client: UserId,
+        input: &NoteInput,
+    ) -> Result<Note, GqlError> {
+        self.0.send_json(cx, Method::POST, &paths::notes(tenant, client), input).await
+    }
+
+    pub async fn update_note(
+        &self,
+        cx: &RequestCtx,
+        (tenant, client, note): (TenantId, UserId, Uuid),
+        input: &NoteInput,
+    ) -> Result<Note, GqlError> {
+        self.0.send_json(cx, Method::PUT, &paths::note(tenant, client, note), input).await
+    }
+
+    pub async fn sign_note(
+        &self,
+        cx: &RequestCtx,
+        (tenant, client, note): (TenantId, UserId, Uuid),
+    ) -> Result<Note, GqlError> {
+        self.0.send_empty(cx, Method::POST, &paths::note_sign(tenant, client, note)).await
+    }
+
+    pub async fn amend_note(
+        &self,
+        cx: &RequestCtx,
+        (tenant, client, note): (TenantId, UserId, Uuid),
+        input: &NoteInput,
+    ) -> Result<Note, GqlError> {
+        self.0.send_json(cx, Method::POST, &paths::note_amendments(tenant, client, note), input).await
     }
 }

@@ -20,6 +20,10 @@ pub fn client_id(id: &ID) -> Result<ClientId, GqlError> {
     ClientId::parse(id).map_err(|_| GqlError::bad_input("malformed API client id"))
 }
 
+pub fn note_id(id: &ID) -> Result<uuid::Uuid, GqlError> {
+    uuid::Uuid::parse_str(id).map_err(|_| GqlError::bad_input("malformed note id"))
+}
+
 /// Opaque Relay cursor over a user id: clients must not build cursors themselves.
 pub fn user_cursor(user: UserId) -> String {
     URL_SAFE_NO_PAD.encode(format!("user:{user}"))

@@ -17,10 +17,19 @@ use crate::graphql::context::RequestCtx;
 use crate::graphql::identity::loaders::DirectoryLoader;
 
 #[derive(MergedObject, Default)]
-pub struct Query(identity::query::IdentityQuery, records::query::RecordsQuery, audit::query::AuditQuery);
+pub struct Query(
+    identity::query::IdentityQuery,
+    records::query::RecordsQuery,
+    records::notes::NotesQuery,
+    audit::query::AuditQuery,
+);
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(identity::mutation::IdentityMutation, records::mutation::RecordsMutation);
+pub struct Mutation(
+    identity::mutation::IdentityMutation,
+    records::mutation::RecordsMutation,
+    records::notes::NotesMutation,
+);
 
 #[derive(MergedSubscription, Default)]
 pub struct Subscription(identity::subscription::IdentitySubscription);

@@ -100,6 +100,39 @@ const FIELDS: &[(&str, &[&str], Exercise)] = &[
     ("Mutation.revokeApiClient", &["id"], ForeignIds("mutation($a_api: ID!) { revokeApiClient(id: $a_api) { id } }")),
     ("Mutation.endSession", &["id"], ForeignIds("mutation($a_session: ID!) { endSession(id: $a_session) { id } }")),
     (
+        "Query.progressNotes",
+        &["clientId"],
+        ForeignIds("query($a_client: ID!) { progressNotes(clientId: $a_client) { id sections { text } } }"),
+    ),
+    (
+        "Mutation.createProgressNote",
+        &["clientId", "input"],
+        ForeignIds(
+            "mutation($a_client: ID!) { createProgressNote(clientId: $a_client, input: {template: DAP, sections: []}) { id } }",
+        ),
+    ),
+    (
+        "Mutation.updateProgressNote",
+        &["clientId", "noteId", "input"],
+        ForeignIds(
+            "mutation($a_client: ID!, $a_note: ID!) { updateProgressNote(clientId: $a_client, noteId: $a_note, input: {template: DAP, sections: []}) { id } }",
+        ),
+    ),
+    (
+        "Mutation.signProgressNote",
+        &["clientId", "noteId"],
+        ForeignIds(
+            "mutation($a_client: ID!, $a_note: ID!) { signProgressNote(clientId: $a_client, noteId: $a_note) { id } }",
+        ),
+    ),
+    (
+        "Mutation.amendProgressNote",
+        &["clientId", "noteId", "input"],
+        ForeignIds(
+            "mutation($a_client: ID!, $a_note: ID!) { amendProgressNote(clientId: $a_client, noteId: $a_note, input: {template: DAP, sections: []}) { id } }",
+        ),
+    ),
+    (
         "Query.client",
         &["id"],
         ForeignIds("query($a_client: ID!) { client(id: $a_client) { id demographics { legalName } } }"),
@@ -168,7 +201,13 @@ async fn practice_a(platform: &Platform) -> PracticeA {
     let (_, body) =
         platform.gql(Some(&admin.token), chart, json!({ "id": client.user.to_string(), "name": a_name })).await;
     assert!(body["errors"].is_null(), "A's chart: {body}");
+    // A's clinician writes a note for A's client.
+    let note = r#"mutation($id: ID!) { createProgressNote(clientId: $id, input: {template: SOAP, sections: [{name: "plan", text: "A's plan"}]}) { id } }"#;
+    let (_, body) = platform.gql(Some(&clinician.token), note, json!({ "id": client.user.to_string() })).await;
+    let a_note =
+        body["data"]["createProgressNote"]["id"].as_str().unwrap_or_else(|| panic!("A's note: {body}")).to_owned();
     let vars = json!({
+        "a_note": a_note.clone(),
         "a_name": a_name.clone(),
         "a_clinician": clinician.user.to_string(), "a_client": client.user.to_string(),
         "a_staff": staff.user.to_string(), "a_api": api, "a_session": clinician.session.to_string(),
@@ -176,7 +215,7 @@ async fn practice_a(platform: &Platform) -> PracticeA {
     let ids = [tenant.to_string(), admin.user.to_string(), clinician.user.to_string(), client.user.to_string()]
         .into_iter()
         .chain([staff.user.to_string(), api, clinician.session.to_string(), admin.session.to_string()])
-        .chain([a_name, "555-0100".to_owned()])
+        .chain([a_name, "555-0100".to_owned(), a_note, "A's plan".to_owned()])
         .collect();
     PracticeA { vars, ids, admin: admin.token }
 }

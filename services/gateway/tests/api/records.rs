@@ -78,3 +78,53 @@ async fn the_front_desk_finds_a_client_by_name_whatever_the_case_and_spacing() {
     assert_eq!(found["data"]["searchClients"], json!([{ "id": id, "legalName": "Jordan  Q. Rivers" }]), "{found}");
     assert_eq!(codes(&empty), ["BAD_USER_INPUT"], "{empty}");
 }
+
+#[tokio::test]
+async fn a_clinician_drafts_signs_and_amends_a_progress_note_and_a_signed_note_never_changes() {
+    // Arrange
+    let platform = spawn().await;
+    let tenant = platform.tenant().await;
+    let clinician = platform.person(tenant, &["clinician"]).await;
+    let client = platform.person(tenant, &["client"]).await;
+    platform.assign(tenant, clinician.user, client.user).await;
+    let token = Some(clinician.token.as_str());
+    let create = r#"mutation($c: ID!) { createProgressNote(clientId: $c, input: {template: SOAP,
+        sections: [{name: "subjective", text: "Slept better"}]}) { id status } }"#;
+    let update = r#"mutation($c: ID!, $n: ID!) { updateProgressNote(clientId: $c, noteId: $n, input: {template: SOAP,
+        sections: [{name: "subjective", text: "Slept better this week"}]}) { id } }"#;
+    let sign =
+        "mutation($c: ID!, $n: ID!) { signProgressNote(clientId: $c, noteId: $n) { status contentHash signedBy } }";
+    let amend = r#"mutation($c: ID!, $n: ID!) { amendProgressNote(clientId: $c, noteId: $n, input: {template: SOAP,
+        sections: [{name: "plan", text: "Add a sleep diary"}]}) { id amends status } }"#;
+    let list =
+        "query($c: ID!) { progressNotes(clientId: $c) { id status author { displayName } sections { name text } } }";
+    let c = client.user.to_string();
+
+    // Act: draft, edit, sign, try to edit again, amend.
+    let (_, created) = platform.gql(token, create, json!({ "c": c })).await;
+    let note = created["data"]["createProgressNote"]["id"].as_str().unwrap_or_else(|| panic!("{created}")).to_owned();
+    let vars = json!({ "c": c, "n": note });
+    let (_, edited) = platform.gql(token, update, vars.clone()).await;
+    let (_, signed) = platform.gql(token, sign, vars.clone()).await;
+    let (_, late_edit) = platform.gql(token, update, vars.clone()).await;
+    let (_, amended) = platform.gql(token, amend, vars).await;
+    let (_, notes) = platform.gql(token, list, json!({ "c": c })).await;
+
+    // Assert
+    assert!(edited["errors"].is_null(), "{edited}");
+    assert_eq!(signed["data"]["signProgressNote"]["status"], "SIGNED", "{signed}");
+    assert_eq!(signed["data"]["signProgressNote"]["contentHash"].as_str().map(str::len), Some(64), "{signed}");
+    assert_eq!(signed["data"]["signProgressNote"]["signedBy"], clinician.user.to_string());
+    assert_eq!(codes(&late_edit), ["CONFLICT"], "{late_edit}");
+    assert_eq!(amended["data"]["amendProgressNote"]["amends"], note.as_str(), "{amended}");
+    assert_eq!(amended["data"]["amendProgressNote"]["status"], "DRAFT");
+    let listed = notes["data"]["progressNotes"].as_array().cloned().unwrap_or_default();
+    assert_eq!(listed.len(), 2, "{notes}");
+    assert_eq!(listed[0]["author"]["displayName"], "Test Person");
+    let subjective = listed[0]["sections"].as_array().unwrap().iter().find(|s| s["name"] == "subjective").cloned();
+    assert_eq!(
+        subjective.map(|s| s["text"].clone()),
+        Some(json!("Slept better this week")),
+        "signed text kept: {notes}"
+    );
+}

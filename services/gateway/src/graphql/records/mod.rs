@@ -1,6 +1,7 @@
-//! The records domain of the schema: the client chart (demographics so far).
+//! The records domain of the schema: the client chart (demographics) and progress notes.
 
 pub mod mutation;
+pub mod notes;
 pub mod query;
 pub mod types;
 
