@@ -8,9 +8,11 @@ use async_graphql::dataloader::DataLoader;
 use async_graphql::{ComplexObject, Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use tp_authz::Permission;
+use tp_ids::{TenantId, UserId};
 use tp_records_api::notes;
+use uuid::Uuid;
 
-use crate::graphql::context::{Require, data, request_ctx};
+use crate::graphql::context::{RequestCtx, Require, data, request_ctx};
 use crate::graphql::error::GqlError;
 use crate::graphql::identity::loaders::DirectoryLoader;
 use crate::graphql::identity::types::User;
@@ -147,7 +149,7 @@ impl NotesMutation {
         input: ProgressNoteInput,
     ) -> Result<ProgressNote, GqlError> {
         let cx = request_ctx(ctx)?;
-        let key = (cx.tenant()?, ids::user_id(&client_id)?, ids::note_id(&note_id)?);
+        let key = note_key(cx, &client_id, &note_id)?;
         Ok(records(ctx)?.update_note(cx, key, &input.into()).await?.into())
     }
 
@@ -160,7 +162,7 @@ impl NotesMutation {
         note_id: ID,
     ) -> Result<ProgressNote, GqlError> {
         let cx = request_ctx(ctx)?;
-        let key = (cx.tenant()?, ids::user_id(&client_id)?, ids::note_id(&note_id)?);
+        let key = note_key(cx, &client_id, &note_id)?;
         Ok(records(ctx)?.sign_note(cx, key).await?.into())
     }
 
@@ -174,7 +176,12 @@ impl NotesMutation {
         input: ProgressNoteInput,
     ) -> Result<ProgressNote, GqlError> {
         let cx = request_ctx(ctx)?;
-        let key = (cx.tenant()?, ids::user_id(&client_id)?, ids::note_id(&note_id)?);
+        let key = note_key(cx, &client_id, &note_id)?;
         Ok(records(ctx)?.amend_note(cx, key, &input.into()).await?.into())
     }
+}
+
+/// The practice, client and note a note mutation names, parsed once.
+fn note_key(cx: &RequestCtx, client: &ID, note: &ID) -> Result<(TenantId, UserId, Uuid), GqlError> {
+    Ok((cx.tenant()?, ids::user_id(client)?, ids::note_id(note)?))
 }
