@@ -7,7 +7,7 @@ use crate::graphql::context::{Require, request_ctx};
 use crate::graphql::error::GqlError;
 use crate::graphql::ids;
 use crate::graphql::records::records;
-use crate::graphql::records::types::{ClientChart, DemographicsInput};
+use crate::graphql::records::types::{ClientChart, Demographics};
 
 #[derive(Default)]
 pub struct RecordsMutation;
@@ -20,7 +20,7 @@ impl RecordsMutation {
         &self,
         ctx: &Context<'_>,
         client_id: ID,
-        input: DemographicsInput,
+        input: Demographics,
     ) -> Result<ClientChart, GqlError> {
         let cx = request_ctx(ctx)?;
         let client = ids::user_id(&client_id)?;

@@ -15,21 +15,10 @@ pub struct EmergencyContact {
     pub relationship: Option<String>,
 }
 
-/// Who the client is and how to reach them.
-#[derive(SimpleObject)]
+/// Who the client is and how to reach them. As input, it replaces what was recorded.
+#[derive(SimpleObject, InputObject)]
+#[graphql(input_name = "DemographicsInput")]
 pub struct Demographics {
-    pub legal_name: String,
-    pub preferred_name: Option<String>,
-    pub date_of_birth: Option<NaiveDate>,
-    pub phone: Option<String>,
-    pub email: Option<String>,
-    pub address: Option<String>,
-    pub emergency_contact: Option<EmergencyContact>,
-}
-
-/// The demographics to record; replaces what was there.
-#[derive(InputObject)]
-pub struct DemographicsInput {
     pub legal_name: String,
     pub preferred_name: Option<String>,
     pub date_of_birth: Option<NaiveDate>,
@@ -70,7 +59,13 @@ impl From<EmergencyContact> for chart::EmergencyContact {
 
 impl From<chart::Chart> for ClientChart {
     fn from(c: chart::Chart) -> Self {
-        let demographics = c.demographics.map(|d| Demographics {
+        Self { id: ID(c.client_id.to_string()), demographics: c.demographics.map(Into::into), updated_at: c.updated_at }
+    }
+}
+
+impl From<chart::Demographics> for Demographics {
+    fn from(d: chart::Demographics) -> Self {
+        Self {
             legal_name: d.legal_name,
             preferred_name: d.preferred_name,
             date_of_birth: d.date_of_birth,
@@ -78,13 +73,12 @@ impl From<chart::Chart> for ClientChart {
             email: d.email,
             address: d.address,
             emergency_contact: d.emergency_contact.map(Into::into),
-        });
-        Self { id: ID(c.client_id.to_string()), demographics, updated_at: c.updated_at }
+        }
     }
 }
 
-impl From<DemographicsInput> for chart::Demographics {
-    fn from(d: DemographicsInput) -> Self {
+impl From<Demographics> for chart::Demographics {
+    fn from(d: Demographics) -> Self {
         Self {
             legal_name: d.legal_name,
             preferred_name: d.preferred_name,
