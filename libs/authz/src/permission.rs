@@ -53,10 +53,31 @@ pub enum Permission {
     /// Write, sign and amend progress notes (care team only; edits and signing by the
     /// author only, records checks).
     NotesWrite,
+    /// Read the clinical chart: diagnoses, treatment plan, medications, documents and form
+    /// responses. Clinicians and practice admins only when on the client's care team, a
+    /// client only their own (records checks the relationship).
+    ClinicalRead,
+    /// Record diagnoses, treatment plans, medications and documents (care team only).
+    ClinicalWrite,
+    /// Define the practice's intake and assessment form templates (no PHI in a template).
+    FormTemplatesManage,
+    /// Fill in a form: a client their own, a clinician for a client on their care team.
+    FormsRespond,
+    /// Write and read psychotherapy notes: their author only, a kind apart from the chart.
+    PsychotherapyNotes,
+    /// Open the chart of a client not on one's care team in an emergency: a reason is
+    /// required, the access is time-limited, flagged in the audit log and notified.
+    BreakGlass,
+    /// Download a client's chart (FHIR R4 Bundle, readable summary): the right of access.
+    ChartExport,
+    /// Ask the practice to amend one's own chart (a client, about their own record).
+    AmendmentsRequest,
+    /// Accept or decline clients' amendment requests (care team, practice admins).
+    AmendmentsReview,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 22] = [
+    pub const ALL: [Permission; 31] = [
         Permission::OwnAccount,
         Permission::TenantsAdminister,
         Permission::TenantSettingsRead,
@@ -79,6 +100,15 @@ impl Permission {
         Permission::OwnRecordAccess,
         Permission::NotesRead,
         Permission::NotesWrite,
+        Permission::ClinicalRead,
+        Permission::ClinicalWrite,
+        Permission::FormTemplatesManage,
+        Permission::FormsRespond,
+        Permission::PsychotherapyNotes,
+        Permission::BreakGlass,
+        Permission::ChartExport,
+        Permission::AmendmentsRequest,
+        Permission::AmendmentsReview,
     ];
 
     /// The OAuth scope an API client needs on top of its role, or `None` when the
@@ -106,7 +136,16 @@ impl Permission {
             | Permission::AuditRead
             | Permission::OwnRecordAccess
             | Permission::NotesRead
-            | Permission::NotesWrite => None,
+            | Permission::NotesWrite
+            | Permission::ClinicalRead
+            | Permission::ClinicalWrite
+            | Permission::FormTemplatesManage
+            | Permission::FormsRespond
+            | Permission::PsychotherapyNotes
+            | Permission::BreakGlass
+            | Permission::ChartExport
+            | Permission::AmendmentsRequest
+            | Permission::AmendmentsReview => None,
         }
     }
 
@@ -135,6 +174,15 @@ impl Permission {
             Permission::OwnRecordAccess => "own_record_access",
             Permission::NotesRead => "notes_read",
             Permission::NotesWrite => "notes_write",
+            Permission::ClinicalRead => "clinical_read",
+            Permission::ClinicalWrite => "clinical_write",
+            Permission::FormTemplatesManage => "form_templates_manage",
+            Permission::FormsRespond => "forms_respond",
+            Permission::PsychotherapyNotes => "psychotherapy_notes",
+            Permission::BreakGlass => "break_glass",
+            Permission::ChartExport => "chart_export",
+            Permission::AmendmentsRequest => "amendments_request",
+            Permission::AmendmentsReview => "amendments_review",
         }
     }
 }

@@ -32,12 +32,41 @@ pub const fn granted(role: Role) -> &'static [Permission] {
             AuditRead,
             // Clinical content only when also on the client's care team (records checks).
             NotesRead,
+            ClinicalRead,
+            FormTemplatesManage,
+            ChartExport,
+            AmendmentsReview,
         ],
-        Role::Clinician => &[OwnAccount, DirectoryRead, DemographicsRead, DemographicsWrite, NotesRead, NotesWrite],
+        Role::Clinician => &[
+            OwnAccount,
+            DirectoryRead,
+            DemographicsRead,
+            DemographicsWrite,
+            NotesRead,
+            NotesWrite,
+            ClinicalRead,
+            ClinicalWrite,
+            FormTemplatesManage,
+            FormsRespond,
+            PsychotherapyNotes,
+            BreakGlass,
+            ChartExport,
+            AmendmentsReview,
+        ],
+        // Minimum necessary: the front desk's demographics and contacts, no clinical content.
         Role::Staff => &[OwnAccount, DirectoryRead, DemographicsRead, DemographicsWrite, ClientsSearch],
         // A client looks people up to see who accessed their record; identity shows them the
         // practice's staff and clinicians only, never other clients.
-        Role::Client => &[OwnAccount, DirectoryRead, DemographicsRead, OwnRecordAccess],
+        Role::Client => &[
+            OwnAccount,
+            DirectoryRead,
+            DemographicsRead,
+            OwnRecordAccess,
+            ClinicalRead,
+            FormsRespond,
+            ChartExport,
+            AmendmentsRequest,
+        ],
         Role::ApiClient => &[TenantSettingsRead, MembersRead, DirectoryRead, CareTeamsRead],
         // Operators are a machine client today: no "own account" (a person's profile).
         Role::PlatformOperator => {
@@ -96,12 +125,12 @@ mod tests {
     fn every_role_gets_exactly_the_permissions_of_the_table() {
         let all_api = ScopeSet::parse("identity:read identity:write").unwrap();
         let expected = [
-            (Role::PracticeAdmin, "y.yyyyyyyyyyyyyyyyy.y."),
-            (Role::Clinician, "y.......y.....yy....yy"),
-            (Role::Staff, "y.......y.....yyy....."),
-            (Role::Client, "y.......y.....y....y.."),
-            (Role::ApiClient, "..y.y...yy............"),
-            (Role::PlatformOperator, ".yyy..y....y.....y...."),
+            (Role::PracticeAdmin, "y.yyyyyyyyyyyyyyyyy.y.y.y...y.y"),
+            (Role::Clinician, "y.......y.....yy....yyyyyyyyy.y"),
+            (Role::Staff, "y.......y.....yyy.............."),
+            (Role::Client, "y.......y.....y....y..y..y..yy."),
+            (Role::ApiClient, "..y.y...yy....................."),
+            (Role::PlatformOperator, ".yyy..y....y.....y............."),
         ];
         for (role, row) in expected {
             let row: Vec<char> = row.chars().collect();

@@ -3,15 +3,18 @@
 //! FORBIDDEN), then the relationship (`domain::relationship`), asking identity for care
 //! teams. A refusal is audited (outcome `denied`) before it is returned.
 //!
+//! [`admit_clinical`] is the gate for clinical content (notes, diagnoses, plans, medications,
+//! documents, forms): the care team or the client themself, never a role alone.
+//!
 //! Relationship refusals answer FORBIDDEN, not NOT_FOUND: they are decided before any row is
 //! read, so they reveal nothing about whether the client or their chart exists.
 
-use tp_audit_log::Action;
+use tp_audit_log::{Action, AuditEvent, Outcome};
 use tp_authz::Permission;
 use tp_ids::{TenantId, UserId};
 
 use crate::audit::{Caller, record_refusal};
-use crate::domain::relationship::{Requirement, requirement};
+use crate::domain::relationship::{Clinical, Requirement, clinical, requirement};
 use crate::error::Error;
 use crate::state::AppState;
 
@@ -49,4 +52,59 @@ async fn relationship(state: &AppState, caller: &Caller<'_>, client: UserId, wri
         }
         Requirement::Refused => Err(Error::Forbidden),
     }
+}
+
+/// How an admitted caller reached a client's clinical content. Success events are built
+/// from it ([`Reach::event`]) so that how the chart was reached is part of the audit trail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// The client themself.
+    Own(UserId),
+    /// A member of the client's care team.
+    CareTeam(UserId),
+}
+
+impl Reach {
+    /// The person acting.
+    pub const fn user(self) -> UserId {
+        match self {
+            Reach::Own(user) | Reach::CareTeam(user) => user,
+        }
+    }
+
+    /// The success event of `action` on `client`'s chart by `caller`, reached this way.
+    pub fn event(self, caller: &Caller<'_>, action: Action, tenant: TenantId, client: UserId) -> AuditEvent {
+        caller.event(action, Outcome::Success, tenant, Some(client))
+    }
+}
+
+/// May this caller use `permission` on `client`'s clinical content? The role table, then
+/// [`clinical`]: the client themself for a client's permissions, otherwise the care team
+/// (identity asked with the caller's token, fail closed). A refusal is audited.
+pub async fn admit_clinical(
+    state: &AppState,
+    caller: &Caller<'_>,
+    tenant: TenantId,
+    client: UserId,
+    permission: Permission,
+    action: Action,
+) -> Result<Reach, Error> {
+    let decision = match tp_authz::authorize(caller.principal, Some(tenant), permission) {
+        Err(denied) => Err(Error::from(denied)),
+        Ok(()) => match clinical(caller.principal.actor(), caller.principal.roles(), client, permission) {
+            Clinical::Own => Ok(Reach::Own(client)),
+            Clinical::CareTeam { member } => {
+                if state.identity.is_assigned(caller.token, member, client).await? {
+                    Ok(Reach::CareTeam(member))
+                } else {
+                    Err(Error::Forbidden)
+                }
+            }
+            Clinical::Refused => Err(Error::Forbidden),
+        },
+    };
+    if matches!(decision, Err(Error::Forbidden | Error::NotFound)) {
+        record_refusal(&state.db, caller, action, Some(client)).await;
+    }
+    decision
 }

@@ -9,7 +9,6 @@
 use anyhow::anyhow;
 use tp_audit_log::action::records::{NOTE_AMENDED, NOTE_CREATED, NOTE_READ, NOTE_SIGNED, NOTE_UPDATED};
 use tp_audit_log::{Action, Outcome};
-use tp_auth::Actor;
 use tp_authz::Permission;
 use tp_db::TenantTx;
 use tp_ids::{TenantId, UserId};
@@ -17,6 +16,7 @@ use tp_records_api::notes::{Note, NoteInput, NoteList, NoteStatus};
 use uuid::Uuid;
 
 use crate::audit::{Caller, record, record_refusal};
+use crate::chart::access::{Reach, admit_clinical};
 use crate::db::notes::{self as rows, NewNote, NoteRow};
 use crate::domain::note::{code, content_hash, parse_code, validate};
 use crate::error::Error;
@@ -24,7 +24,7 @@ use crate::seal::NoteSeal;
 use crate::state::AppState;
 
 /// The caller's user id once `permission` is granted and the caller is on `client`'s care
-/// team; a refusal is audited.
+/// team (a client reaches no progress note yet); a refusal is audited.
 async fn admit_notes(
     state: &AppState,
     caller: &Caller<'_>,
@@ -33,23 +33,7 @@ async fn admit_notes(
     permission: Permission,
     action: Action,
 ) -> Result<UserId, Error> {
-    let decision = match tp_authz::authorize(caller.principal, Some(tenant), permission) {
-        Err(denied) => Err(Error::from(denied)),
-        Ok(()) => match caller.principal.actor() {
-            Actor::User(me) if *me != client => {
-                if state.identity.is_assigned(caller.token, *me, client).await? {
-                    Ok(*me)
-                } else {
-                    Err(Error::Forbidden)
-                }
-            }
-            _ => Err(Error::Forbidden),
-        },
-    };
-    if matches!(decision, Err(Error::Forbidden | Error::NotFound)) {
-        record_refusal(&state.db, caller, action, Some(client)).await;
-    }
-    decision
+    admit_clinical(state, caller, tenant, client, permission, action).await.map(Reach::user)
 }
 
 fn event(
