@@ -48,7 +48,8 @@ pub enum Permission {
     /// See who accessed one's own record (a client's view of the audit log).
     OwnRecordAccess,
     /// Read a client's progress notes (clinical content). Records also requires the caller
-    /// to be on the client's care team, practice admins included.
+    /// to be on the client's care team, practice admins included; a client reads their own
+    /// signed notes.
     NotesRead,
     /// Write, sign and amend progress notes (care team only; edits and signing by the
     /// author only, records checks).

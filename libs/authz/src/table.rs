@@ -62,6 +62,8 @@ pub const fn granted(role: Role) -> &'static [Permission] {
             DirectoryRead,
             DemographicsRead,
             OwnRecordAccess,
+            // Their own signed progress notes (records shows a client no draft).
+            NotesRead,
             ClinicalRead,
             FormsRespond,
             ChartExport,
@@ -128,7 +130,7 @@ mod tests {
             (Role::PracticeAdmin, "y.yyyyyyyyyyyyyyyyy.y.y.y...y.y"),
             (Role::Clinician, "y.......y.....yy....yyyyyyyyy.y"),
             (Role::Staff, "y.......y.....yyy.............."),
-            (Role::Client, "y.......y.....y....y..y..y..yy."),
+            (Role::Client, "y.......y.....y....yy.y..y..yy."),
             (Role::ApiClient, "..y.y...yy....................."),
             (Role::PlatformOperator, ".yyy..y....y.....y............."),
         ];

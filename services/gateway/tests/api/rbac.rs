@@ -76,12 +76,13 @@ const SUBSCRIPTIONS: [(&str, &str); 2] = [
 ];
 
 /// Per role: the operations' answers, then the subscriptions' answers.
-// Practice admins read notes only when on the client's care team ($chart's is not theirs).
+// Practice admins read notes only when on the client's care team ($chart's is not theirs); a
+// client reads their own (signed) notes.
 const EXPECTED: [(&str, &str, &str); 7] = [
     ("practice_admin", "yyyyyyyyyyyyyyyyyyyyyy..y.yy", "yy"),
     ("clinician", "yyyy..y.............y.yy..yy", "y."),
     ("staff", "yyyy..y.............yy....yy", ".."),
-    ("client", "yyyy..y.............y....y.y", ".."),
+    ("client", "yyyy..y.............y.y..y.y", ".."),
     ("api_client", "y...yyyyy...................", "yy"),
     ("api_client_no_scope", "y...........................", ".."),
     ("operator", "y...........................", ".."),

@@ -7,8 +7,8 @@
 //! Not here: psychotherapy notes, the client's own view of notes, break-glass.
 
 use anyhow::anyhow;
+use tp_audit_log::Action;
 use tp_audit_log::action::records::{NOTE_AMENDED, NOTE_CREATED, NOTE_READ, NOTE_SIGNED, NOTE_UPDATED};
-use tp_audit_log::{Action, Outcome};
 use tp_authz::Permission;
 use tp_db::TenantTx;
 use tp_ids::{TenantId, UserId};
@@ -23,27 +23,20 @@ use crate::error::Error;
 use crate::seal::NoteSeal;
 use crate::state::AppState;
 
-/// The caller's user id once `permission` is granted and the caller is on `client`'s care
-/// team (a client reaches no progress note yet); a refusal is audited.
-async fn admit_notes(
-    state: &AppState,
-    caller: &Caller<'_>,
-    tenant: TenantId,
-    client: UserId,
-    permission: Permission,
-    action: Action,
-) -> Result<UserId, Error> {
-    admit_clinical(state, caller, tenant, client, permission, action).await.map(Reach::user)
+/// Whoever reads: a client sees their own signed notes only, a draft is the clinician's
+/// work in progress, not yet part of the record.
+const fn shows(reach: Reach, row: &NoteRow) -> bool {
+    !matches!(reach, Reach::Own(_)) || row.signed_at.is_some()
 }
 
 fn event(
+    reach: Reach,
     caller: &Caller<'_>,
     action: Action,
-    tenant: TenantId,
-    client: UserId,
+    (tenant, client): (TenantId, UserId),
     note: Uuid,
 ) -> tp_audit_log::AuditEvent {
-    caller.event(action, Outcome::Success, tenant, Some(client)).detail("note_id", note.to_string())
+    reach.event(caller, action, tenant, client).detail("note_id", note.to_string())
 }
 
 #[tracing::instrument(skip_all, fields(tenant = %tenant))]
@@ -54,8 +47,8 @@ pub async fn create(
     client: UserId,
     input: NoteInput,
 ) -> Result<Note, Error> {
-    let me = admit_notes(state, caller, tenant, client, Permission::NotesWrite, NOTE_CREATED).await?;
-    draft(state, caller, tenant, (client, me), input, None).await
+    let reach = admit_clinical(state, caller, tenant, client, Permission::NotesWrite, NOTE_CREATED).await?;
+    draft(state, caller, tenant, (client, reach), input, None).await
 }
 
 /// A signed note's amendment: a new draft by the caller pointing at it; the original is
@@ -69,15 +62,15 @@ pub async fn amend(
     original: Uuid,
     input: NoteInput,
 ) -> Result<Note, Error> {
-    let me = admit_notes(state, caller, tenant, client, Permission::NotesWrite, NOTE_AMENDED).await?;
-    draft(state, caller, tenant, (client, me), input, Some(original)).await
+    let reach = admit_clinical(state, caller, tenant, client, Permission::NotesWrite, NOTE_AMENDED).await?;
+    draft(state, caller, tenant, (client, reach), input, Some(original)).await
 }
 
 async fn draft(
     state: &AppState,
     caller: &Caller<'_>,
     tenant: TenantId,
-    (client, me): (UserId, UserId),
+    (client, reach): (UserId, Reach),
     input: NoteInput,
     amends: Option<Uuid>,
 ) -> Result<Note, Error> {
@@ -95,9 +88,9 @@ async fn draft(
         }
         None => NOTE_CREATED,
     };
-    let new = NewNote { id, client, author: me, template: code(input.template), body, amends };
+    let new = NewNote { id, client, author: reach.user(), template: code(input.template), body, amends };
     let row = rows::insert(&tx, new).await?;
-    record(&*tx, &event(caller, action, tenant, client, id)).await?;
+    record(&*tx, &event(reach, caller, action, (tenant, client), id)).await?;
     tx.commit().await?;
     wire(row, sections)
 }
@@ -111,13 +104,13 @@ pub async fn update(
     (client, note): (UserId, Uuid),
     input: NoteInput,
 ) -> Result<Note, Error> {
-    let me = admit_notes(state, caller, tenant, client, Permission::NotesWrite, NOTE_UPDATED).await?;
+    let reach = admit_clinical(state, caller, tenant, client, Permission::NotesWrite, NOTE_UPDATED).await?;
     let sections = validate(input.template, input.sections)?;
     let body = NoteSeal { keyring: &state.keyring, tenant, note }.seal(&sections).await?;
     let tx = TenantTx::begin(&state.db, tenant).await?;
-    let (tx, _) = own_draft(state, caller, tx, (client, note), me, NOTE_UPDATED).await?;
+    let (tx, _) = own_draft(state, caller, tx, (client, note), reach.user(), NOTE_UPDATED).await?;
     let row = rows::update_draft(&tx, note, code(input.template), body).await?.ok_or(Error::Conflict(SIGNED))?;
-    record(&*tx, &event(caller, NOTE_UPDATED, tenant, client, note)).await?;
+    record(&*tx, &event(reach, caller, NOTE_UPDATED, (tenant, client), note)).await?;
     tx.commit().await?;
     wire(row, sections)
 }
@@ -130,14 +123,14 @@ pub async fn sign(
     tenant: TenantId,
     (client, note): (UserId, Uuid),
 ) -> Result<Note, Error> {
-    let me = admit_notes(state, caller, tenant, client, Permission::NotesWrite, NOTE_SIGNED).await?;
+    let reach = admit_clinical(state, caller, tenant, client, Permission::NotesWrite, NOTE_SIGNED).await?;
     let tx = TenantTx::begin(&state.db, tenant).await?;
-    let (tx, current) = own_draft(state, caller, tx, (client, note), me, NOTE_SIGNED).await?;
+    let (tx, current) = own_draft(state, caller, tx, (client, note), reach.user(), NOTE_SIGNED).await?;
     let template = template_of(&current)?;
     let sections = NoteSeal { keyring: &state.keyring, tenant, note }.open(&current.body).await?;
     let hash = content_hash(template, current.client, current.author, &sections)?;
-    let row = rows::sign(&tx, note, hash, me).await?.ok_or(Error::Conflict(SIGNED))?;
-    record(&*tx, &event(caller, NOTE_SIGNED, tenant, client, note)).await?;
+    let row = rows::sign(&tx, note, hash, reach.user()).await?.ok_or(Error::Conflict(SIGNED))?;
+    record(&*tx, &event(reach, caller, NOTE_SIGNED, (tenant, client), note)).await?;
     tx.commit().await?;
     wire(row, sections)
 }
@@ -174,11 +167,11 @@ pub async fn read(
     tenant: TenantId,
     (client, note): (UserId, Uuid),
 ) -> Result<Note, Error> {
-    admit_notes(state, caller, tenant, client, Permission::NotesRead, NOTE_READ).await?;
+    let reach = admit_clinical(state, caller, tenant, client, Permission::NotesRead, NOTE_READ).await?;
     let tx = TenantTx::begin(&state.db, tenant).await?;
-    let row = rows::get(&tx, client, note).await?.ok_or(Error::NotFound)?;
+    let row = rows::get(&tx, client, note).await?.filter(|row| shows(reach, row)).ok_or(Error::NotFound)?;
     let sections = NoteSeal { keyring: &state.keyring, tenant, note }.open(&row.body).await?;
-    record(&*tx, &event(caller, NOTE_READ, tenant, client, note)).await?;
+    record(&*tx, &event(reach, caller, NOTE_READ, (tenant, client), note)).await?;
     tx.commit().await?;
     wire(row, sections)
 }
@@ -186,15 +179,14 @@ pub async fn read(
 /// Every note of the client, decrypted, oldest first; one audit event for the list.
 #[tracing::instrument(skip_all, fields(tenant = %tenant))]
 pub async fn list(state: &AppState, caller: &Caller<'_>, tenant: TenantId, client: UserId) -> Result<NoteList, Error> {
-    admit_notes(state, caller, tenant, client, Permission::NotesRead, NOTE_READ).await?;
+    let reach = admit_clinical(state, caller, tenant, client, Permission::NotesRead, NOTE_READ).await?;
     let tx = TenantTx::begin(&state.db, tenant).await?;
     let mut notes = Vec::new();
-    for row in rows::list(&tx, client).await? {
+    for row in rows::list(&tx, client).await?.into_iter().filter(|row| shows(reach, row)) {
         let sections = NoteSeal { keyring: &state.keyring, tenant, note: row.id }.open(&row.body).await?;
         notes.push(wire(row, sections)?);
     }
-    let event =
-        caller.event(NOTE_READ, Outcome::Success, tenant, Some(client)).detail("notes", notes.len().to_string());
+    let event = reach.event(caller, NOTE_READ, tenant, client).detail("notes", notes.len().to_string());
     record(&*tx, &event).await?;
     tx.commit().await?;
     Ok(NoteList { notes })

@@ -176,14 +176,16 @@ async fn only_the_care_team_reads_and_only_the_author_edits_or_signs() {
     assert_eq!(s.on(&colleague, Method::GET, s.note(note), None).await.0, StatusCode::OK);
     assert_eq!(s.on(&colleague, Method::PUT, s.note(note), Some(soap("mine"))).await.0, StatusCode::FORBIDDEN);
     assert_eq!(s.on(&colleague, Method::POST, s.sign(note), None).await.0, StatusCode::FORBIDDEN);
-    // Off the care team, staff, the client themself, an admin off the care team: 403.
-    for who in [&outsider, &staff, &s.client, &admin] {
+    // Off the care team, staff, an admin off the care team: 403.
+    for who in [&outsider, &staff, &admin] {
         let (status, body) = s.on(who, Method::GET, s.note(note), None).await;
         assert_eq!((status, code(&body)), (StatusCode::FORBIDDEN, "RECORDS_FORBIDDEN"), "{body}");
         let list = paths::notes(s.tenant, s.client.user);
         assert_eq!(s.on(who, Method::GET, list, None).await.0, StatusCode::FORBIDDEN);
         assert_eq!(s.draft(who, soap("x")).await.0, StatusCode::FORBIDDEN);
     }
+    // The client themself never writes a note.
+    assert_eq!(s.draft(&s.client, soap("x")).await.0, StatusCode::FORBIDDEN);
     // An admin on the care team reads, but never writes notes.
     s.p.assign(s.tenant, admin.user, s.client.user).await;
     assert_eq!(s.on(&admin, Method::GET, s.note(note), None).await.0, StatusCode::OK);
@@ -222,4 +224,32 @@ async fn raw_rows_hold_no_plaintext_and_every_access_is_audited() {
         assert!(actions.iter().any(|a| a == action), "{action} missing in {actions:?}");
     }
     assert!(s.p.events(other).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_client_reads_their_own_signed_notes_never_a_draft_nor_anothers() {
+    let s = setup().await;
+    let (_, body) = s.draft(&s.clinician, soap("signed text")).await;
+    let signed = id(&body);
+    assert_eq!(s.on(&s.clinician, Method::POST, s.sign(signed), None).await.0, StatusCode::OK);
+    let (_, body) = s.draft(&s.clinician, soap("work in progress")).await;
+    let draft = id(&body);
+
+    let list = paths::notes(s.tenant, s.client.user);
+    let (status, body) = s.on(&s.client, Method::GET, list, None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let ids: Vec<&str> = body["notes"].as_array().unwrap().iter().map(|n| n["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, [signed.to_string().as_str()]);
+    assert_eq!(s.on(&s.client, Method::GET, s.note(signed), None).await.0, StatusCode::OK);
+    // A draft reads as absent, not as forbidden: it is not part of the record yet.
+    assert_eq!(s.on(&s.client, Method::GET, s.note(draft), None).await.0, StatusCode::NOT_FOUND);
+    // The clinician still sees both.
+    let (_, body) = s.on(&s.clinician, Method::GET, paths::notes(s.tenant, s.client.user), None).await;
+    assert_eq!(body["notes"].as_array().unwrap().len(), 2);
+
+    // Another client of the practice reaches neither list nor note.
+    let other_client = s.p.person(s.tenant, &["client"]).await;
+    assert_eq!(s.on(&other_client, Method::GET, s.note(signed), None).await.0, StatusCode::FORBIDDEN);
+    let list = paths::notes(s.tenant, s.client.user);
+    assert_eq!(s.on(&other_client, Method::GET, list, None).await.0, StatusCode::FORBIDDEN);
 }

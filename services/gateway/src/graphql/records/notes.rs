@@ -111,8 +111,8 @@ pub struct NotesQuery;
 
 #[Object]
 impl NotesQuery {
-    /// A client's progress notes, oldest first: their care team only (practice admins too
-    /// only when on it).
+    /// A client's progress notes, oldest first: their care team (practice admins too only
+    /// when on it); a client reads their own signed notes.
     #[graphql(guard = "Require(Permission::NotesRead)")]
     async fn progress_notes(&self, ctx: &Context<'_>, client_id: ID) -> Result<Vec<ProgressNote>, GqlError> {
         let cx = request_ctx(ctx)?;
