@@ -149,6 +149,15 @@ pub mod records {
     pub const NOTE_SIGNED: Action = Action::new("records.note.signed");
     pub const NOTE_AMENDED: Action = Action::new("records.note.amended");
     pub const NOTE_READ: Action = Action::new("records.note.read");
+    /// Psychotherapy notes (their author's only): written, edited, shown.
+    pub const PSYCHOTHERAPY_NOTE_CREATED: Action = Action::new("records.psychotherapy_note.created");
+    pub const PSYCHOTHERAPY_NOTE_UPDATED: Action = Action::new("records.psychotherapy_note.updated");
+    pub const PSYCHOTHERAPY_NOTE_READ: Action = Action::new("records.psychotherapy_note.read");
+    /// Emergency access: a clinician off the care team opened a chart (detail `grant`,
+    /// `expires_at`); every access it allows carries detail `break_glass` = the grant.
+    pub const BREAK_GLASS_OPENED: Action = Action::new("records.break_glass.opened");
+    /// The practice's break-glass openings (with their reasons) shown to an admin.
+    pub const BREAK_GLASS_REVIEWED: Action = Action::new("records.break_glass.reviewed");
 
     /// Every records action, for tests and documentation.
     pub const ALL: &[Action] = &[
@@ -160,6 +169,11 @@ pub mod records {
         NOTE_SIGNED,
         NOTE_AMENDED,
         NOTE_READ,
+        PSYCHOTHERAPY_NOTE_CREATED,
+        PSYCHOTHERAPY_NOTE_UPDATED,
+        PSYCHOTHERAPY_NOTE_READ,
+        BREAK_GLASS_OPENED,
+        BREAK_GLASS_REVIEWED,
     ];
 }
 

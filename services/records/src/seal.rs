@@ -121,3 +121,26 @@ impl NoteSeal<'_> {
         serde_json::from_slice(&plaintext).map_err(|_| Error::Internal(anyhow!("a note body is not sections")))
     }
 }
+
+/// One text value bound to (practice, `table`, `column`, row id): a psychotherapy note's
+/// text, a break-glass reason. Copied to another row it does not decrypt.
+pub struct TextSeal<'a> {
+    pub keyring: &'a Keyring,
+    pub tenant: TenantId,
+    pub table: &'static str,
+    pub column: &'static str,
+    pub row: uuid::Uuid,
+}
+
+impl TextSeal<'_> {
+    pub async fn seal(&self, text: &str) -> Result<Vec<u8>, Error> {
+        let field = FieldContext::new(self.table, self.column, self.row);
+        Ok(self.keyring.encrypt(&self.tenant, &field, text.as_bytes()).await?)
+    }
+
+    pub async fn open(&self, ciphertext: &[u8]) -> Result<String, Error> {
+        let field = FieldContext::new(self.table, self.column, self.row);
+        let plaintext = self.keyring.decrypt(&self.tenant, &field, ciphertext).await?;
+        String::from_utf8(plaintext.to_vec()).map_err(|_| Error::Internal(anyhow!("{} is not UTF-8", self.column)))
+    }
+}

@@ -37,3 +37,23 @@ pub fn note_sign(tenant: TenantId, client: UserId, note: uuid::Uuid) -> String {
 pub fn note_amendments(tenant: TenantId, client: UserId, note: uuid::Uuid) -> String {
     format!("/v1/tenants/{tenant}/clients/{client}/notes/{note}/amendments")
 }
+
+/// `GET`: the caller's own psychotherapy notes about the client; `POST`: write one.
+pub fn psychotherapy_notes(tenant: TenantId, client: UserId) -> String {
+    format!("/v1/tenants/{tenant}/clients/{client}/psychotherapy-notes")
+}
+
+/// `GET` / `PUT`: one of the caller's own psychotherapy notes.
+pub fn psychotherapy_note(tenant: TenantId, client: UserId, note: uuid::Uuid) -> String {
+    format!("/v1/tenants/{tenant}/clients/{client}/psychotherapy-notes/{note}")
+}
+
+/// `POST`: open the chart of a client off the caller's care team (emergency access).
+pub fn break_glass(tenant: TenantId, client: UserId) -> String {
+    format!("/v1/tenants/{tenant}/clients/{client}/break-glass")
+}
+
+/// `GET [?active=true]`: the practice's break-glass openings, for its admins to review.
+pub fn break_glass_grants(tenant: TenantId) -> String {
+    format!("/v1/tenants/{tenant}/break-glass")
+}

@@ -4,4 +4,5 @@
 pub mod access;
 pub mod demographics;
 pub mod notes;
+pub mod psychotherapy;
 pub mod search;

@@ -10,3 +10,4 @@ pub(crate) fn stmt(sql: &str, values: impl IntoIterator<Item = Value>) -> Statem
 
 pub(crate) mod clients;
 pub(crate) mod notes;
+pub(crate) mod psychotherapy;

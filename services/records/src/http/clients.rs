@@ -7,10 +7,11 @@ use axum::extract::{Path, Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
-use tp_ids::{TenantId, UserId};
+use tp_ids::TenantId;
 use tp_records_api::chart::{Chart, Demographics, SearchResults};
 
 use super::caller::ApiCaller;
+use super::ids;
 use crate::chart::{demographics, search};
 use crate::error::Error;
 use crate::state::AppState;
@@ -20,11 +21,6 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/v1/tenants/{tenant}/clients", get(search_clients))
         .route("/v1/tenants/{tenant}/clients/{client}", get(get_chart))
         .route("/v1/tenants/{tenant}/clients/{client}/demographics", axum::routing::put(put_demographics))
-}
-
-fn ids(tenant: &str, client: &str) -> Result<(TenantId, UserId), Error> {
-    let tenant = TenantId::parse(tenant).map_err(|_| Error::NotFound)?;
-    Ok((tenant, UserId::parse(client).map_err(|_| Error::NotFound)?))
 }
 
 async fn get_chart(

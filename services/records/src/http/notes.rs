@@ -7,11 +7,10 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use tp_ids::{TenantId, UserId};
 use tp_records_api::notes::{Note, NoteInput, NoteList};
-use uuid::Uuid;
 
 use super::caller::ApiCaller;
+use super::{ids, note_ids};
 use crate::chart::notes;
 use crate::error::Error;
 use crate::state::AppState;
@@ -22,16 +21,6 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/v1/tenants/{tenant}/clients/{client}/notes/{note}", get(read).put(update))
         .route("/v1/tenants/{tenant}/clients/{client}/notes/{note}/sign", post(sign))
         .route("/v1/tenants/{tenant}/clients/{client}/notes/{note}/amendments", post(amend))
-}
-
-fn ids(tenant: &str, client: &str) -> Result<(TenantId, UserId), Error> {
-    let tenant = TenantId::parse(tenant).map_err(|_| Error::NotFound)?;
-    Ok((tenant, UserId::parse(client).map_err(|_| Error::NotFound)?))
-}
-
-fn note_ids(tenant: &str, client: &str, note: &str) -> Result<(TenantId, UserId, Uuid), Error> {
-    let (tenant, client) = ids(tenant, client)?;
-    Ok((tenant, client, Uuid::parse_str(note).map_err(|_| Error::NotFound)?))
 }
 
 /// A body that is not a note at all is refused before access is decided.

@@ -13,5 +13,6 @@ mod chart;
 mod harness;
 mod health;
 mod notes;
+mod psychotherapy;
 mod search;
 mod storage;
