@@ -1,7 +1,8 @@
 //! [`IdentityClient`]: asks identity whether a clinician is on a client's care team
 //! (`GET /internal/v1/care-team/check`) and whether someone is a client of the practice
 //! (the directory, `GET /v1/tenants/{t}/users`), with the caller's own token forwarded so
-//! identity applies its own rules to the same principal (no trust between hops).
+//! identity applies its own rules to the same principal (no trust between hops); and asks
+//! identity to email the practice admins about a break-glass opening.
 //!
 //! Fails closed: identity down, slow, or answering anything but 200 with `{"assigned":
 //! bool}` is an error, never a yes.
@@ -47,6 +48,23 @@ impl IdentityClient {
         let path = format!("{}?ids={user}", paths::users(tenant));
         let directory: Directory = self.get(token, &path, "identity directory").await?;
         Ok(directory.users.iter().any(|u| u.user_id == user && u.roles.iter().any(|r| r == "client")))
+    }
+
+    /// Asks identity to email the practice admins that `grant` opened a chart under
+    /// break-glass (the caller's token: identity checks they may open one).
+    #[tracing::instrument(skip_all)]
+    pub async fn notify_break_glass(&self, token: &str, grant: uuid::Uuid) -> Result<(), Error> {
+        let what = "identity break-glass notification";
+        let response = self
+            .http
+            .post(format!("{}{}", self.base, paths::BREAK_GLASS_NOTIFICATION))
+            .bearer_auth(token)
+            .json(&tp_identity_api::internal::BreakGlassNotice { grant_id: grant })
+            .send()
+            .await
+            .map_err(|e| Error::Unavailable(anyhow!(e).context(what)))?;
+        let status = response.status();
+        if status.is_success() { Ok(()) } else { Err(Error::Unavailable(anyhow!("{what} answered {status}"))) }
     }
 
     async fn get<T: serde::de::DeserializeOwned>(

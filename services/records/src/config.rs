@@ -15,8 +15,15 @@ pub struct RecordsSettings {
     /// Bound on one care-team check; past it the request answers UNAVAILABLE (never open).
     #[serde(default = "default_identity_timeout_ms")]
     pub identity_timeout_ms: u64,
+    /// How long a break-glass opening lets a clinician into a chart (1 to 720 minutes).
+    #[serde(default = "default_break_glass_minutes")]
+    pub break_glass_minutes: u32,
 }
 
 const fn default_identity_timeout_ms() -> u64 {
     3_000
+}
+
+const fn default_break_glass_minutes() -> u32 {
+    60
 }

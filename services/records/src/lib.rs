@@ -52,7 +52,11 @@ impl Records {
         let identity =
             care_team::IdentityClient::new(&records.identity_url, Duration::from_millis(records.identity_timeout_ms))
                 .map_err(|e| StartupError::Config(format!("records.identity_url: {e}")))?;
+        if !(1..=720).contains(&records.break_glass_minutes) {
+            return Err(StartupError::Config("records.break_glass_minutes must be 1 to 720".into()));
+        }
         Ok(AppState {
+            break_glass_minutes: records.break_glass_minutes,
             blind_index: blind_index::BlindIndex::new(deps.vault, db.clone()),
             db,
             redis: deps.redis,

@@ -20,4 +20,6 @@ pub struct AppState {
     pub identity: IdentityClient,
     /// Verifies bearer tokens against identity's JWKS, with the revocation check.
     pub verifier: Verifier,
+    /// How long a break-glass opening lasts (`records.break_glass_minutes`, checked at start).
+    pub break_glass_minutes: u32,
 }

@@ -7,4 +7,5 @@
 pub mod account;
 pub mod admin;
 pub mod events;
+pub mod internal;
 pub mod paths;

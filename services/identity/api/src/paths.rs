@@ -6,6 +6,9 @@ pub const ME: &str = "/v1/me";
 pub const MY_TENANTS: &str = "/v1/me/tenants";
 pub const MY_SESSIONS: &str = "/v1/me/sessions";
 
+/// `POST` (internal, caller's token): email the practice admins about a break-glass opening.
+pub const BREAK_GLASS_NOTIFICATION: &str = "/internal/v1/notifications/break-glass";
+
 /// Most ids a caller may ask for in one [`users`] lookup.
 pub const MAX_USER_LOOKUP: usize = 100;
 

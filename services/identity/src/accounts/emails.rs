@@ -65,3 +65,18 @@ pub(super) fn email_verification(to: &Email, issuer: &str, token: &AccountToken)
     let url = link(issuer, "/account/verify-email", token);
     message(to, &format!("Confirm your email for {PRODUCT}"), &lines, &url, "Confirm this address")
 }
+
+/// To a practice admin: a clinician opened a chart under break-glass. No name, no client:
+/// who and whose chart are in the review, behind the admin's sign-in.
+pub(crate) fn break_glass_opened(to: &Email) -> Message {
+    let lines = [
+        "A clinician of your practice used emergency access (break-glass) to open the chart of a client \
+         who is not on their care team."
+            .to_owned(),
+        format!("Review it in {PRODUCT}: the break-glass review and the audit log show who, when and why."),
+    ];
+    let text = format!("{}\n", lines.join("\n\n"));
+    let paragraphs: String = lines.iter().map(|line| format!("<p>{}</p>", escape(line))).collect();
+    let html = format!("<!doctype html><html><body>{paragraphs}</body></html>");
+    Message { to: to.clone(), subject: format!("{PRODUCT}: emergency access to a chart"), text, html }
+}

@@ -3,7 +3,7 @@
 //! call these; each function does its own storage, email and (soon) audit work.
 
 mod attempt;
-mod emails;
+pub(crate) mod emails;
 mod invite;
 pub mod me;
 mod mfa;

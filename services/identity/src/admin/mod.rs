@@ -6,6 +6,7 @@ pub mod api_clients;
 pub mod care_teams;
 pub mod directory;
 pub mod members;
+pub mod notifications;
 pub mod sso;
 pub mod tenants;
 

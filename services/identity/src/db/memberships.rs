@@ -99,3 +99,11 @@ pub async fn end_sessions(tx: &TenantTx, user: UserId, recent_secs: u64) -> Resu
     let rows = tx.query_all_raw(stmt(sql, values)).await?;
     rows.iter().map(|row| row.try_get::<uuid::Uuid>("", "id").map_err(Error::from)).collect()
 }
+
+/// The email addresses of the practice's active admins.
+pub async fn admin_emails(tx: &TenantTx) -> Result<Vec<String>, Error> {
+    let sql = "select u.email from identity.memberships m join identity.users u on u.id = m.user_id \
+               where m.tenant_id = $1 and m.status = 'active' and 'practice_admin' = any(m.roles) order by u.email";
+    let rows = tx.query_all_raw(stmt(sql, vec![(*tx.tenant().as_uuid()).into()])).await?;
+    rows.iter().map(|row| Ok(row.try_get("", "email")?)).collect()
+}

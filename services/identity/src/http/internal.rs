@@ -1,21 +1,30 @@
 //! The internal API other services call with the caller's token forwarded (no trust between
 //! hops): `GET /internal/v1/care-team/check?clinician_id=…&client_id=…` answers whether the
 //! clinician is on the client's care team *in the caller's own tenant*, to clinicians,
-//! practice admins, API clients with `identity:read`, and people asking about themselves.
+//! practice admins, API clients with `identity:read`, and people asking about themselves;
+//! `POST /internal/v1/notifications/break-glass` emails the practice admins about an
+//! emergency opening of a chart (the opening clinician's token).
 
+use axum::extract::rejection::JsonRejection;
 use axum::extract::{Query, State};
-use axum::routing::get;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use tp_auth::{Actor, Principal, Role};
+use tp_identity_api::internal::{BreakGlassNotice, Notified};
+use tp_identity_api::paths;
 use tp_ids::UserId;
 
-use crate::admin::care_teams;
+use super::caller::ApiCaller;
+use crate::admin::{care_teams, notifications};
 use crate::error::Error;
 use crate::state::AppState;
 
 pub(crate) fn router() -> Router<AppState> {
-    Router::new().route("/internal/v1/care-team/check", get(check))
+    Router::new()
+        .route("/internal/v1/care-team/check", get(check))
+        .route(paths::BREAK_GLASS_NOTIFICATION, post(break_glass))
 }
 
 #[derive(Deserialize)]
@@ -43,4 +52,16 @@ async fn check(
     }
     let assigned = care_teams::check(&state, tenant, query.clinician_id, query.client_id).await?;
     Ok(Json(serde_json::json!({ "assigned": assigned })))
+}
+
+async fn break_glass(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    body: Result<Json<BreakGlassNotice>, JsonRejection>,
+) -> Result<(StatusCode, Json<Notified>), Error> {
+    // The grant id is records' business; identity only needs a well-formed notice.
+    let _notice = body.map_err(|_| Error::Invalid { field: "body", reason: "not a break-glass notice".to_owned() })?;
+    let tenant = caller.principal().tenant().map_err(|_| Error::Forbidden)?;
+    let notified = notifications::break_glass(&state, &caller, tenant).await?;
+    Ok((StatusCode::ACCEPTED, Json(Notified { notified })))
 }

@@ -78,7 +78,12 @@ async fn chart_exists(state: &AppState, tenant: TenantId, client: UserId) -> Res
 
 /// `NotFound` unless `client` is a client of `tenant`: the caller itself (a client's token
 /// is for its own practice), or as identity's directory says.
-async fn require_client(state: &AppState, caller: &Caller<'_>, tenant: TenantId, client: UserId) -> Result<(), Error> {
+pub(crate) async fn require_client(
+    state: &AppState,
+    caller: &Caller<'_>,
+    tenant: TenantId,
+    client: UserId,
+) -> Result<(), Error> {
     let is_self = matches!(caller.principal.actor(), tp_auth::Actor::User(me) if *me == client);
     if is_self || state.identity.is_client(caller.token, tenant, client).await? { Ok(()) } else { Err(Error::NotFound) }
 }

@@ -2,6 +2,7 @@
 //! data access and its event in one transaction.
 
 pub mod access;
+pub mod break_glass;
 pub mod demographics;
 pub mod notes;
 pub mod psychotherapy;

@@ -8,6 +8,7 @@ pub(crate) fn stmt(sql: &str, values: impl IntoIterator<Item = Value>) -> Statem
     Statement::from_sql_and_values(DbBackend::Postgres, sql, values)
 }
 
+pub(crate) mod break_glass;
 pub(crate) mod clients;
 pub(crate) mod notes;
 pub(crate) mod psychotherapy;

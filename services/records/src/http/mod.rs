@@ -1,5 +1,6 @@
 //! HTTP surface of records: the `/v1` JSON API the gateway calls with the caller's token.
 
+mod break_glass;
 mod caller;
 mod clients;
 mod notes;
@@ -13,7 +14,12 @@ use crate::error::Error;
 use crate::state::AppState;
 
 pub(crate) fn router(state: AppState) -> Router {
-    Router::new().merge(clients::router()).merge(notes::router()).merge(psychotherapy::router()).with_state(state)
+    Router::new()
+        .merge(clients::router())
+        .merge(notes::router())
+        .merge(psychotherapy::router())
+        .merge(break_glass::router())
+        .with_state(state)
 }
 
 /// The practice and client of a path; a malformed id is NOT_FOUND, like an unknown one.

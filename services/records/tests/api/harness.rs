@@ -35,7 +35,8 @@ pub struct Platform {
     /// Superuser of records' test database: reading raw rows, tampering, breaking the log.
     pub records_admin: DatabaseConnection,
     pub http: reqwest::Client,
-    _smtp: SmtpSink,
+    /// Where identity's emails land (break-glass notifications to admins).
+    pub smtp: SmtpSink,
 }
 
 /// A member of a practice with a live session and a real access token.
@@ -43,6 +44,16 @@ pub struct Platform {
 pub struct Person {
     pub user: UserId,
     pub token: String,
+}
+
+impl Person {
+    pub fn email(&self) -> String {
+        email_of(self.user)
+    }
+}
+
+fn email_of(user: UserId) -> String {
+    format!("{}@example.test", user.as_uuid().simple())
 }
 
 pub async fn spawn() -> Platform {
@@ -60,15 +71,7 @@ pub async fn spawn() -> Platform {
     let identity_db = identity_test_db.connect_as(Service::Identity).await;
     let identity_admin = identity_test_db.connect_admin().await;
     let records_admin = records.db.as_ref().unwrap().connect_admin().await;
-    Platform {
-        identity,
-        records,
-        identity_db,
-        identity_admin,
-        records_admin,
-        http: reqwest::Client::new(),
-        _smtp: smtp,
-    }
+    Platform { identity, records, identity_db, identity_admin, records_admin, http: reqwest::Client::new(), smtp }
 }
 
 /// A records service that verifies tokens of the identity at `issuer` and asks the one at
@@ -144,7 +147,7 @@ impl Platform {
     /// endpoint.
     pub async fn person(&self, tenant: TenantId, roles: &[&str]) -> Person {
         let user = UserId::generate();
-        let email = format!("{}@example.test", user.as_uuid().simple());
+        let email = email_of(user);
         let sql = "insert into identity.users (id, email, email_verified_at, display_name, status) \
                    values ($1, $2, now(), 'Test Person', 'active')";
         exec(&self.identity_admin, sql, vec![Uuid::from(user).into(), email.into()]).await;

@@ -9,6 +9,7 @@
 
 mod access;
 mod audit;
+mod break_glass;
 mod chart;
 mod harness;
 mod health;

@@ -79,3 +79,39 @@ async fn only_an_active_clinician_and_client_of_the_practice_can_be_paired() {
         assert_eq!(status, StatusCode::NOT_FOUND, "{who}: {body}");
     }
 }
+
+#[tokio::test]
+async fn a_break_glass_notice_emails_the_practices_admins_only_for_a_clinician() {
+    // Arrange: two admins in A (one removed), one in B.
+    let smtp = tp_testkit::smtp::SmtpSink::start().await;
+    let app = super::harness::admin_app_with_mail(&smtp).await;
+    let (a, b) = (app.create_tenant("north").await, app.create_tenant("south").await);
+    let admins = [app.member(a, &["practice_admin"]).await, app.member(a, &["practice_admin"]).await];
+    let removed = app.member(a, &["practice_admin"]).await;
+    let sql = "update identity.memberships set status = 'removed' where user_id = $1";
+    app.oauth.sql(sql, vec![uuid::Uuid::from(removed.user).into()]).await;
+    let other_admin = app.member(b, &["practice_admin"]).await;
+    let clinician = app.token_of(&app.member(a, &["clinician"]).await).await;
+    let notice = json!({ "grant_id": uuid::Uuid::now_v7() });
+    let path = tp_identity_api::paths::BREAK_GLASS_NOTIFICATION;
+
+    // Act
+    let (status, body) = app.call(&clinician, Method::POST, path, Some(notice.clone())).await;
+
+    // Assert: A's active admins, nobody else.
+    assert_eq!((status, body["notified"].as_u64()), (StatusCode::ACCEPTED, Some(2)), "{body}");
+    let email = |user: tp_ids::UserId| format!("{}@example.test", user.as_uuid().simple());
+    for admin in &admins {
+        smtp.wait_for_message(&email(admin.user), std::time::Duration::from_secs(10)).await;
+    }
+    assert!(smtp.messages_to(&email(removed.user)).is_empty());
+    assert!(smtp.messages_to(&email(other_admin.user)).is_empty());
+    // Only a role that may open a chart in an emergency may ask: not a client, not staff,
+    // not an admin, not a machine.
+    for roles in [&["client"][..], &["staff"], &["practice_admin"]] {
+        let token = app.token_of(&app.member(a, roles).await).await;
+        assert_eq!(app.call(&token, Method::POST, path, Some(notice.clone())).await.0, StatusCode::FORBIDDEN);
+    }
+    let machine = app.api_client_token(a, &["identity:read"]).await;
+    assert_eq!(app.call(&machine, Method::POST, path, Some(notice)).await.0, StatusCode::FORBIDDEN);
+}
