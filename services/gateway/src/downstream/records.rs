@@ -3,9 +3,11 @@
 
 use reqwest::Method;
 use tp_ids::{TenantId, UserId};
+use tp_records_api::break_glass::{BreakGlassGrant, BreakGlassInput, BreakGlassList};
 use tp_records_api::chart::{Chart, Demographics, SearchResults};
 use tp_records_api::notes::{Note, NoteInput, NoteList};
 use tp_records_api::paths;
+use tp_records_api::psychotherapy::{PsychotherapyNote, PsychotherapyNoteInput, PsychotherapyNoteList};
 use uuid::Uuid;
 
 use crate::downstream::Downstream;
@@ -73,5 +75,49 @@ impl RecordsClient {
         input: &NoteInput,
     ) -> Result<Note, GqlError> {
         self.0.send_json(cx, Method::POST, &paths::note_amendments(tenant, client, note), input).await
+    }
+
+    pub async fn psychotherapy_notes(
+        &self,
+        cx: &RequestCtx,
+        (tenant, client): (TenantId, UserId),
+    ) -> Result<PsychotherapyNoteList, GqlError> {
+        self.0.get(cx, &paths::psychotherapy_notes(tenant, client)).await
+    }
+
+    pub async fn create_psychotherapy_note(
+        &self,
+        cx: &RequestCtx,
+        (tenant, client): (TenantId, UserId),
+        input: &PsychotherapyNoteInput,
+    ) -> Result<PsychotherapyNote, GqlError> {
+        self.0.send_json(cx, Method::POST, &paths::psychotherapy_notes(tenant, client), input).await
+    }
+
+    pub async fn update_psychotherapy_note(
+        &self,
+        cx: &RequestCtx,
+        (tenant, client, note): (TenantId, UserId, Uuid),
+        input: &PsychotherapyNoteInput,
+    ) -> Result<PsychotherapyNote, GqlError> {
+        self.0.send_json(cx, Method::PUT, &paths::psychotherapy_note(tenant, client, note), input).await
+    }
+
+    pub async fn break_glass(
+        &self,
+        cx: &RequestCtx,
+        (tenant, client): (TenantId, UserId),
+        input: &BreakGlassInput,
+    ) -> Result<BreakGlassGrant, GqlError> {
+        self.0.send_json(cx, Method::POST, &paths::break_glass(tenant, client), input).await
+    }
+
+    pub async fn break_glass_openings(
+        &self,
+        cx: &RequestCtx,
+        tenant: TenantId,
+        active_only: bool,
+    ) -> Result<BreakGlassList, GqlError> {
+        self.0.get(cx, &format!("{}?active={active_only}", paths::break_glass_grants(tenant))).await
     }
 }

@@ -21,6 +21,8 @@ pub struct Query(
     identity::query::IdentityQuery,
     records::query::RecordsQuery,
     records::notes::NotesQuery,
+    records::psychotherapy::PsychotherapyQuery,
+    records::break_glass::BreakGlassQuery,
     audit::query::AuditQuery,
 );
 
@@ -29,6 +31,8 @@ pub struct Mutation(
     identity::mutation::IdentityMutation,
     records::mutation::RecordsMutation,
     records::notes::NotesMutation,
+    records::psychotherapy::PsychotherapyMutation,
+    records::break_glass::BreakGlassMutation,
 );
 
 #[derive(MergedSubscription, Default)]

@@ -149,6 +149,35 @@ const FIELDS: &[(&str, &[&str], Exercise)] = &[
             r#"mutation($a_client: ID!) { updateClientDemographics(clientId: $a_client, input: {legalName: "Overwritten"}) { id } }"#,
         ),
     ),
+    (
+        "Query.psychotherapyNotes",
+        &["clientId"],
+        ForeignIds("query($a_client: ID!) { psychotherapyNotes(clientId: $a_client) { id text } }"),
+    ),
+    (
+        "Mutation.createPsychotherapyNote",
+        &["clientId", "text"],
+        ForeignIds(r#"mutation($a_client: ID!) { createPsychotherapyNote(clientId: $a_client, text: "B's") { id } }"#),
+    ),
+    (
+        "Mutation.updatePsychotherapyNote",
+        &["clientId", "noteId", "text"],
+        ForeignIds(
+            r#"mutation($a_client: ID!, $a_pnote: ID!) { updatePsychotherapyNote(clientId: $a_client, noteId: $a_pnote, text: "B's") { id } }"#,
+        ),
+    ),
+    (
+        "Mutation.breakGlass",
+        &["clientId", "reason"],
+        ForeignIds(
+            r#"mutation($a_client: ID!) { breakGlass(clientId: $a_client, reason: "An emergency reason long enough") { id } }"#,
+        ),
+    ),
+    (
+        "Query.breakGlassOpenings",
+        &["activeOnly"],
+        OwnPractice("{ breakGlassOpenings { id clientId clinicianId reason } }"),
+    ),
     ("Subscription.careTeamChanges", &[], Subscription("subscription { careTeamChanges { clinicianId } }")),
     ("Subscription.memberChanges", &[], Subscription("subscription { memberChanges { userId } }")),
 ];
@@ -206,8 +235,18 @@ async fn practice_a(platform: &Platform) -> PracticeA {
     let (_, body) = platform.gql(Some(&clinician.token), note, json!({ "id": client.user.to_string() })).await;
     let a_note =
         body["data"]["createProgressNote"]["id"].as_str().unwrap_or_else(|| panic!("A's note: {body}")).to_owned();
+    // A's clinician keeps a psychotherapy note; another clinician of A breaks the glass.
+    let pnote = r#"mutation($id: ID!) { createPsychotherapyNote(clientId: $id, text: "A's process note") { id } }"#;
+    let (_, body) = platform.gql(Some(&clinician.token), pnote, json!({ "id": client.user.to_string() })).await;
+    let a_pnote = body["data"]["createPsychotherapyNote"]["id"].as_str().unwrap_or_else(|| panic!("{body}")).to_owned();
+    let on_call = platform.person(tenant, &["clinician"]).await;
+    let glass =
+        r#"mutation($id: ID!) { breakGlass(clientId: $id, reason: "A's emergency, the client is in crisis") { id } }"#;
+    let (_, body) = platform.gql(Some(&on_call.token), glass, json!({ "id": client.user.to_string() })).await;
+    let a_grant = body["data"]["breakGlass"]["id"].as_str().unwrap_or_else(|| panic!("{body}")).to_owned();
     let vars = json!({
         "a_note": a_note.clone(),
+        "a_pnote": a_pnote.clone(),
         "a_name": a_name.clone(),
         "a_clinician": clinician.user.to_string(), "a_client": client.user.to_string(),
         "a_staff": staff.user.to_string(), "a_api": api, "a_session": clinician.session.to_string(),
@@ -216,6 +255,7 @@ async fn practice_a(platform: &Platform) -> PracticeA {
         .into_iter()
         .chain([staff.user.to_string(), api, clinician.session.to_string(), admin.session.to_string()])
         .chain([a_name, "555-0100".to_owned(), a_note, "A's plan".to_owned()])
+        .chain([a_pnote, "A's process note".to_owned(), a_grant, "A's emergency".to_owned(), on_call.user.to_string()])
         .collect();
     PracticeA { vars, ids, admin: admin.token }
 }

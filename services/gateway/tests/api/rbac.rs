@@ -16,7 +16,7 @@ use crate::ws::{Next, subscribe};
 /// `$api` an API client of the practice, `$session` the caller's own session, `$chart` a
 /// client whose chart the caller may read if its role may (its own for a client, one on its
 /// care team for a clinician).
-const OPERATIONS: [(&str, &str); 28] = [
+const OPERATIONS: [(&str, &str); 32] = [
     ("me", "{ me { id roles } }"),
     ("me.profile", "{ me { profile { email } } }"),
     ("me.memberships", "{ me { memberships { tenantId } } }"),
@@ -65,6 +65,17 @@ const OPERATIONS: [(&str, &str); 28] = [
         "updateClientDemographics",
         r#"mutation($chart: ID!) { updateClientDemographics(clientId: $chart, input: {legalName: "Pat Doe"}) { id } }"#,
     ),
+    ("psychotherapyNotes", "query($chart: ID!) { psychotherapyNotes(clientId: $chart) { id } }"),
+    (
+        "createPsychotherapyNote",
+        r#"mutation($chart: ID!) { createPsychotherapyNote(clientId: $chart, text: "Process note") { id } }"#,
+    ),
+    // A client on another clinician's care team: an emergency opening for a clinician.
+    (
+        "breakGlass",
+        r#"mutation($pair_client: ID!) { breakGlass(clientId: $pair_client, reason: "Crisis call, their clinician is away") { id } }"#,
+    ),
+    ("breakGlassOpenings", "{ breakGlassOpenings { id } }"),
     // Last: it ends the caller's own session.
     ("endSession", "mutation($session: ID!) { endSession(id: $session) { id } }"),
 ];
@@ -79,13 +90,13 @@ const SUBSCRIPTIONS: [(&str, &str); 2] = [
 // Practice admins read notes only when on the client's care team ($chart's is not theirs); a
 // client reads their own (signed) notes.
 const EXPECTED: [(&str, &str, &str); 7] = [
-    ("practice_admin", "yyyyyyyyyyyyyyyyyyyyyy..y.yy", "yy"),
-    ("clinician", "yyyy..y.............y.yy..yy", "y."),
-    ("staff", "yyyy..y.............yy....yy", ".."),
-    ("client", "yyyy..y.............y.y..y.y", ".."),
-    ("api_client", "y...yyyyy...................", "yy"),
-    ("api_client_no_scope", "y...........................", ".."),
-    ("operator", "y...........................", ".."),
+    ("practice_admin", "yyyyyyyyyyyyyyyyyyyyyy..y.y...yy", "yy"),
+    ("clinician", "yyyy..y.............y.yy..yyyy.y", "y."),
+    ("staff", "yyyy..y.............yy....y....y", ".."),
+    ("client", "yyyy..y.............y.y..y.....y", ".."),
+    ("api_client", "y...yyyyy.......................", "yy"),
+    ("api_client_no_scope", "y...............................", ".."),
+    ("operator", "y...............................", ".."),
 ];
 
 struct Fixtures {

@@ -128,3 +128,41 @@ async fn a_clinician_drafts_signs_and_amends_a_progress_note_and_a_signed_note_n
         "signed text kept: {notes}"
     );
 }
+
+#[tokio::test]
+async fn a_clinician_breaks_the_glass_reads_the_notes_and_the_admin_reviews_who_and_why() {
+    // Arrange: a signed note by the treating clinician; an on-call clinician off the team.
+    let platform = spawn().await;
+    let tenant = platform.tenant().await;
+    let treating = platform.person(tenant, &["clinician"]).await;
+    let on_call = platform.person(tenant, &["clinician"]).await;
+    let admin = platform.person(tenant, &["practice_admin"]).await;
+    let client = platform.person(tenant, &["client"]).await;
+    platform.assign(tenant, treating.user, client.user).await;
+    let id = client.user.to_string();
+    let draft = r#"mutation($id: ID!) { createProgressNote(clientId: $id, input: {template: DAP, sections: [{name: "data", text: "panic"}]}) { id } }"#;
+    let (_, body) = platform.gql(Some(&treating.token), draft, json!({ "id": id })).await;
+    assert!(body["errors"].is_null(), "{body}");
+    let notes = "query($id: ID!) { progressNotes(clientId: $id) { id } }";
+    let (_, body) = platform.gql(Some(&on_call.token), notes, json!({ "id": id })).await;
+    assert_eq!(codes(&body), ["FORBIDDEN"], "{body}");
+
+    // Act
+    let open = r#"mutation($id: ID!) { breakGlass(clientId: $id, reason: "Client called in crisis, treating clinician away") { id expiresAt } }"#;
+    let (_, body) = platform.gql(Some(&on_call.token), open, json!({ "id": id })).await;
+
+    // Assert
+    assert!(body["errors"].is_null(), "{body}");
+    let (_, body) = platform.gql(Some(&on_call.token), notes, json!({ "id": id })).await;
+    assert_eq!(body["data"]["progressNotes"].as_array().map(Vec::len), Some(1), "{body}");
+    let review = "{ breakGlassOpenings(activeOnly: true) { reason clientId clinician { id } } }";
+    let (_, body) = platform.gql(Some(&admin.token), review, json!({})).await;
+    let opening = &body["data"]["breakGlassOpenings"][0];
+    assert_eq!(opening["reason"], "Client called in crisis, treating clinician away", "{body}");
+    assert_eq!(opening["clinician"]["id"], on_call.user.to_string());
+    assert_eq!(opening["clientId"], id);
+    // Psychotherapy notes stay their author's: the on-call clinician gets no list.
+    let pnotes = "query($id: ID!) { psychotherapyNotes(clientId: $id) { id } }";
+    let (_, body) = platform.gql(Some(&on_call.token), pnotes, json!({ "id": id })).await;
+    assert_eq!(codes(&body), ["FORBIDDEN"], "{body}");
+}

@@ -1,7 +1,10 @@
-//! The records domain of the schema: the client chart (demographics) and progress notes.
+//! The records domain of the schema: the client chart (demographics), progress notes,
+//! psychotherapy notes and break-glass.
 
+pub mod break_glass;
 pub mod mutation;
 pub mod notes;
+pub mod psychotherapy;
 pub mod query;
 pub mod types;
 
