@@ -9,7 +9,7 @@ use tp_ids::TenantId;
 use tp_records_api::paths;
 use uuid::Uuid;
 
-use crate::harness::{Person, Platform, code, query, spawn};
+use crate::harness::{Person, Platform, code, exec, query, spawn};
 
 const SECRET: &str = "Xylophone-Mirage confided";
 
@@ -252,4 +252,73 @@ async fn a_client_reads_their_own_signed_notes_never_a_draft_nor_anothers() {
     assert_eq!(s.on(&other_client, Method::GET, s.note(signed), None).await.0, StatusCode::FORBIDDEN);
     let list = paths::notes(s.tenant, s.client.user);
     assert_eq!(s.on(&other_client, Method::GET, list, None).await.0, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn when_the_audit_log_refuses_note_reads_and_writes_fail_and_return_nothing() {
+    // Arrange: a signed note and a draft, then an audit log that refuses every new event.
+    let s = setup().await;
+    let (_, body) = s.draft(&s.clinician, soap(SECRET)).await;
+    let signed = id(&body);
+    s.on(&s.clinician, Method::POST, s.sign(signed), None).await;
+    let (_, body) = s.draft(&s.clinician, soap("draft before")).await;
+    let draft = id(&body);
+    let before = s.p.events(s.tenant).await;
+    exec(&s.p.records_admin, "alter table audit.events add constraint block check (false) not valid", vec![]).await;
+
+    // Act
+    let list = paths::notes(s.tenant, s.client.user);
+    let answers = [
+        s.on(&s.clinician, Method::GET, s.note(signed), None).await,
+        s.on(&s.clinician, Method::GET, list, None).await,
+        s.draft(&s.clinician, soap("never stored")).await,
+        s.on(&s.clinician, Method::PUT, s.note(draft), Some(soap("never changed"))).await,
+        s.on(&s.clinician, Method::POST, s.sign(draft), None).await,
+    ];
+
+    // Assert: errors without content, and nothing changed.
+    for (status, body) in &answers {
+        assert_eq!((*status, code(body)), (StatusCode::INTERNAL_SERVER_ERROR, "RECORDS_INTERNAL"), "{body}");
+        assert!(!body.to_string().contains("Xylophone") && body.get("sections").is_none(), "{body}");
+    }
+    exec(&s.p.records_admin, "alter table audit.events drop constraint block", vec![]).await;
+    assert_eq!(s.p.events(s.tenant).await, before, "no event for accesses that did not happen");
+    let (_, body) = s.on(&s.clinician, Method::GET, paths::notes(s.tenant, s.client.user), None).await;
+    let notes = body["notes"].as_array().unwrap();
+    assert_eq!(notes.len(), 2, "no note was created: {body}");
+    assert_eq!(notes[1]["status"], "draft", "the draft was not signed");
+    assert_eq!(notes[1]["sections"]["subjective"], "draft before", "the draft was not changed");
+}
+
+#[tokio::test]
+async fn a_note_body_copied_to_another_note_or_practice_does_not_decrypt() {
+    // Arrange: two notes of one client; the second's body overwritten with the first's.
+    let s = setup().await;
+    let (_, body) = s.draft(&s.clinician, soap(SECRET)).await;
+    let first = id(&body);
+    let (_, body) = s.draft(&s.clinician, soap("plain")).await;
+    let second = id(&body);
+    let sql = "update records.notes b set body = a.body from records.notes a where a.id = $1 and b.id = $2";
+    exec(&s.p.records_admin, sql, vec![first.into(), second.into()]).await;
+    // And the first note copied whole into another practice, same ids.
+    let other = s.p.tenant().await;
+    let sql = "insert into records.notes (tenant_id, id, client_id, author_id, template, body, status) \
+               select $2, id, client_id, author_id, template, body, status from records.notes where id = $1";
+    exec(&s.p.records_admin, sql, vec![first.into(), Uuid::from(other).into()]).await;
+
+    // Act
+    let (status, body) = s.on(&s.clinician, Method::GET, s.note(second), None).await;
+
+    // Assert: an error, never the first note's text under the second's id.
+    assert_eq!((status, code(&body)), (StatusCode::INTERNAL_SERVER_ERROR, "RECORDS_INTERNAL"), "{body}");
+    assert!(!body.to_string().contains("Xylophone"), "{body}");
+    assert_eq!(s.on(&s.clinician, Method::GET, s.note(first), None).await.0, StatusCode::OK);
+    // The copy in the other practice, read by that practice's clinician on the same
+    // client id's care team, does not decrypt under that practice's key.
+    let there = s.p.person(other, &["clinician"]).await;
+    s.p.assign(other, there.user, s.client.user).await;
+    let path = paths::note(other, s.client.user, first);
+    let (status, body) = s.on(&there, Method::GET, path, None).await;
+    assert_eq!((status, code(&body)), (StatusCode::INTERNAL_SERVER_ERROR, "RECORDS_INTERNAL"), "{body}");
+    assert!(!body.to_string().contains("Xylophone"), "{body}");
 }
