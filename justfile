@@ -74,3 +74,4 @@ bench:
     cargo bench -p tp-crypto --bench envelope
     cargo bench -p tp-auth --bench verify
     infra/bench/load
+    cargo bench -p tp-gateway --bench note_read

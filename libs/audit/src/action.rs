@@ -153,8 +153,9 @@ pub mod records {
     pub const PSYCHOTHERAPY_NOTE_CREATED: Action = Action::new("records.psychotherapy_note.created");
     pub const PSYCHOTHERAPY_NOTE_UPDATED: Action = Action::new("records.psychotherapy_note.updated");
     pub const PSYCHOTHERAPY_NOTE_READ: Action = Action::new("records.psychotherapy_note.read");
-    /// Emergency access: a clinician off the care team opened a chart (detail `grant`,
-    /// `expires_at`); every access it allows carries detail `break_glass` = the grant.
+    /// Emergency access: a clinician off the care team opened a chart (details
+    /// `break_glass` = the opening's id, `expires_at`); every access it allows carries the
+    /// same `break_glass` detail.
     pub const BREAK_GLASS_OPENED: Action = Action::new("records.break_glass.opened");
     /// The practice's break-glass openings (with their reasons) shown to an admin.
     pub const BREAK_GLASS_REVIEWED: Action = Action::new("records.break_glass.reviewed");

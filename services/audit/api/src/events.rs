@@ -20,7 +20,8 @@ pub struct Event {
     pub actor_id: Option<String>,
     pub subject_kind: Option<String>,
     pub subject_id: Option<String>,
-    /// Codes and ids only, e.g. `{"reason": "..."}` for a break-glass access.
+    /// Codes and ids only, e.g. `{"note_id": "…"}`, or `{"break_glass": "<opening id>"}` for
+    /// an access under a break-glass opening (whose reason stays encrypted in records).
     pub details: serde_json::Value,
 }
 

@@ -161,6 +161,21 @@ async fn a_clinician_breaks_the_glass_reads_the_notes_and_the_admin_reviews_who_
     assert_eq!(opening["reason"], "Client called in crisis, treating clinician away", "{body}");
     assert_eq!(opening["clinician"]["id"], on_call.user.to_string());
     assert_eq!(opening["clientId"], id);
+    // The client sees who read their record and why.
+    let access = "{ myRecordAccess(first: 20) { edges { node { action outcome actorId reason breakGlassOpening } } } }";
+    let (_, body) = platform.gql(Some(&client.token), access, json!({})).await;
+    let edges = body["data"]["myRecordAccess"]["edges"].as_array().unwrap_or_else(|| panic!("{body}"));
+    let emergency: Vec<&serde_json::Value> = edges
+        .iter()
+        .map(|e| &e["node"])
+        .filter(|n| n["outcome"] == "success" && n["actorId"] == on_call.user.to_string().as_str())
+        .collect();
+    // The opening and the read under it.
+    assert_eq!(emergency.len(), 2, "{body}");
+    for node in emergency {
+        assert_eq!(node["reason"], "emergency access (break-glass)", "{body}");
+        assert!(node["breakGlassOpening"].is_string(), "{body}");
+    }
     // Psychotherapy notes stay their author's: the on-call clinician gets no list.
     let pnotes = "query($id: ID!) { psychotherapyNotes(clientId: $id) { id } }";
     let (_, body) = platform.gql(Some(&on_call.token), pnotes, json!({ "id": id })).await;

@@ -70,7 +70,7 @@ pub async fn open(
     let row = rows::insert(&tx, id, (client, clinician), sealed, state.break_glass_minutes).await?;
     let event = caller
         .event(BREAK_GLASS_OPENED, Outcome::Success, tenant, Some(client))
-        .detail("grant", id.to_string())
+        .detail("break_glass", id.to_string())
         .detail("expires_at", row.expires_at.to_rfc3339());
     record(&*tx, &event).await?;
     tx.commit().await?;

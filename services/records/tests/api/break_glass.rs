@@ -89,7 +89,7 @@ async fn an_opening_lets_the_clinician_read_flags_every_access_and_tells_the_adm
     // The audit trail: the opening, then every read under it flagged with the grant.
     let events = s.events().await;
     let opened = events.iter().find(|(a, _)| a == "records.break_glass.opened").expect("opening audited");
-    assert_eq!(opened.1["grant"], grant_id.as_str());
+    assert_eq!(opened.1["break_glass"], grant_id.as_str());
     let flagged: Vec<&Value> =
         events.iter().filter(|(a, _)| a == "records.note.read").map(|(_, d)| &d["break_glass"]).collect();
     assert_eq!(flagged.iter().filter(|f| f.as_str() == Some(grant_id.as_str())).count(), 2, "{events:?}");

@@ -10,8 +10,8 @@ use crate::graphql::error::GqlError;
 use crate::graphql::identity::loaders::DirectoryLoader;
 use crate::graphql::identity::types::User;
 
-/// One recorded access or change: who, what, when, with what outcome, and why when a reason
-/// was given (a break-glass access).
+/// One recorded access or change: who, what, when, with what outcome, and why when it was
+/// not the ordinary course of care (an access under a break-glass opening).
 #[derive(SimpleObject)]
 #[graphql(complex)]
 pub struct AuditEvent {
@@ -26,8 +26,11 @@ pub struct AuditEvent {
     pub actor_id: Option<async_graphql::ID>,
     pub subject_kind: Option<String>,
     pub subject_id: Option<async_graphql::ID>,
-    /// The reason recorded with the access, if any.
+    /// Why, when the access was out of the ordinary: `emergency access (break-glass)`.
     pub reason: Option<String>,
+    /// The break-glass opening the access came under, if any (its stated reason is in
+    /// `breakGlassOpenings`, for practice admins).
+    pub break_glass_opening: Option<async_graphql::ID>,
 }
 
 #[ComplexObject]
@@ -43,7 +46,8 @@ impl AuditEvent {
 
 impl From<Event> for AuditEvent {
     fn from(e: Event) -> Self {
-        let reason = e.details.get("reason").and_then(|r| r.as_str()).map(str::to_owned);
+        let opening = e.details.get("break_glass").and_then(|r| r.as_str()).map(str::to_owned);
+        let reason = opening.as_ref().map(|_| "emergency access (break-glass)".to_owned());
         Self {
             id: async_graphql::ID(e.id.to_string()),
             occurred_at: e.occurred_at,
@@ -54,6 +58,7 @@ impl From<Event> for AuditEvent {
             subject_kind: e.subject_kind,
             subject_id: e.subject_id.map(async_graphql::ID),
             reason,
+            break_glass_opening: opening.map(async_graphql::ID),
         }
     }
 }

@@ -1,0 +1,95 @@
+//! End-to-end figure for issue 5: one 4 KiB signed progress note read through the gateway
+//! (`progressNotes`: token admission, GraphQL, records' care-team check with identity, the
+//! note's decryption and the audit insert in the read's own transaction), at 1 and 64
+//! connections, by `hey` for a fixed time.
+//!
+//! The platform is the one the gateway's tests run, built in release mode: identity,
+//! records, audit and the gateway in this process on real PostgreSQL, Redis and OpenBao
+//! (`infra/dev/deps up --profile test`, `TP_ENV_FILE`). It runs here rather than against
+//! `just run` because a clinician's token needs a signed-in clinician, which only a browser
+//! sign-in with MFA gives on the running platform; the tests' harness issues one through a
+//! real code exchange instead. Run with `cargo bench -p tp-gateway --bench note_read`.
+
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "a benchmark's set-up: a failed step must stop it where it failed"
+)]
+
+#[expect(dead_code, reason = "the tests' harness, of which the benchmark needs a part")]
+#[path = "../tests/api/harness.rs"]
+mod harness;
+
+use std::process::Command;
+
+use serde_json::json;
+
+const DURATION: &str = "10s";
+
+#[tokio::main]
+async fn main() {
+    // The benchmark measures the request path; the rate limits exist to stop one client at
+    // thousands of requests a second, so they are lifted.
+    let platform = harness::spawn_with(|figment| {
+        figment
+            .merge(("gateway.rate_limit.per_ip_per_minute", 1_000_000_000))
+            .merge(("gateway.rate_limit.per_principal_per_minute", 1_000_000_000))
+    })
+    .await;
+    let tenant = platform.tenant().await;
+    let clinician = platform.person(tenant, &["clinician"]).await;
+    let client = platform.person(tenant, &["client"]).await;
+    platform.assign(tenant, clinician.user, client.user).await;
+    let section = "Client reports improved sleep and fewer panic episodes this week. ".repeat(16);
+    let create = "mutation($id: ID!, $text: String!) { createProgressNote(clientId: $id, input: {template: SOAP, \
+                  sections: [{name: \"subjective\", text: $text}, {name: \"objective\", text: $text}, \
+                  {name: \"assessment\", text: $text}, {name: \"plan\", text: $text}]}) { id } }";
+    let (_, body) = platform.gql(Some(&clinician.token), create, json!({ "id": client.user, "text": section })).await;
+    let note = body["data"]["createProgressNote"]["id"].as_str().expect("the note is created").to_owned();
+    let sign = "mutation($c: ID!, $n: ID!) { signProgressNote(clientId: $c, noteId: $n) { status } }";
+    let (_, body) = platform.gql(Some(&clinician.token), sign, json!({ "c": client.user, "n": note })).await;
+    assert_eq!(body["data"]["signProgressNote"]["status"], "SIGNED", "{body}");
+
+    let read = format!(r#"{{ progressNotes(clientId: "{}") {{ id status sections {{ name text }} }} }}"#, client.user);
+    let query = json!({ "query": read }).to_string();
+    // A 200 with `errors` would count as a success: check one answer first.
+    let (_, body) = platform.gql(Some(&clinician.token), &read, json!({})).await;
+    assert!(body["errors"].is_null(), "{body}");
+    let text_len: usize = body["data"]["progressNotes"][0]["sections"]
+        .as_array()
+        .expect("one note with its sections")
+        .iter()
+        .map(|s| s["text"].as_str().unwrap().len())
+        .sum();
+    println!("bench: machine: {} cores; note of {text_len} bytes of text", num_cpus());
+    let url = format!("{}/graphql", platform.gateway().address);
+    for connections in [1, 64] {
+        let output = Command::new("hey")
+            .args(["-z", DURATION, "-c", &connections.to_string(), "-m", "POST", "-T", "application/json"])
+            .args(["-H", &format!("Authorization: Bearer {}", clinician.token), "-d", &query, &url])
+            .output()
+            .expect("hey runs (infra/bench/load installs it)");
+        println!("  {connections:2} connections: {}", summary(&String::from_utf8_lossy(&output.stdout)));
+    }
+}
+
+fn num_cpus() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
+
+/// hey's report as one line: throughput, p50, p99 and the status codes seen.
+fn summary(report: &str) -> String {
+    let field = |prefix: &str| {
+        report.lines().find_map(|line| line.trim().strip_prefix(prefix)).and_then(|rest| rest.split_whitespace().next())
+    };
+    let ms = |value: Option<&str>| value.and_then(|v| v.parse::<f64>().ok()).map_or(f64::NAN, |s| s * 1000.0);
+    let codes: Vec<&str> = report.lines().filter(|l| l.trim_start().starts_with('[')).map(str::trim).collect();
+    format!(
+        "{} req/s   p50 {:.2} ms   p99 {:.2} ms   status {}",
+        field("Requests/sec:").unwrap_or("?"),
+        ms(field("50% in")),
+        ms(field("99% in")),
+        codes.join(", ")
+    )
+}
