@@ -2,6 +2,11 @@
 //! data access and its event in one transaction.
 
 pub mod access;
+pub mod amendments;
 pub mod demographics;
+pub mod diagnoses;
+mod items;
+pub mod medications;
 pub mod notes;
 pub mod search;
+pub mod treatment_plan;

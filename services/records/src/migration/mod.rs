@@ -3,6 +3,7 @@
 
 mod m20261201_000002_create_clients;
 mod m20261210_000003_create_notes;
+mod m20261220_000004_create_clinical;
 
 use sea_orm_migration::{MigrationTrait, MigratorTrait};
 use tp_db::migration::CreateServiceSchema;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(CreateServiceSchema(Service::Records)),
             Box::new(m20261201_000002_create_clients::CreateClients),
             Box::new(m20261210_000003_create_notes::CreateNotes),
+            Box::new(m20261220_000004_create_clinical::CreateClinical),
         ]
     }
 

@@ -8,10 +8,15 @@
 )]
 
 mod access;
+mod amendments;
 mod audit;
+mod care_team;
 mod chart;
+mod diagnoses;
 mod harness;
 mod health;
+mod medications;
 mod notes;
 mod search;
 mod storage;
+mod treatment_plan;
