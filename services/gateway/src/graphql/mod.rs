@@ -29,6 +29,8 @@ pub struct Mutation(
     identity::mutation::IdentityMutation,
     records::mutation::RecordsMutation,
     records::notes::NotesMutation,
+    records::clinical::ClinicalMutation,
+    records::amendments::AmendmentsMutation,
 );
 
 #[derive(MergedSubscription, Default)]

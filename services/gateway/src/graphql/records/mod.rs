@@ -1,5 +1,9 @@
-//! The records domain of the schema: the client chart (demographics) and progress notes.
+//! The records domain of the schema: the client chart (demographics; diagnoses, treatment
+//! plan, medications and amendment requests as its fields) and progress notes.
 
+pub mod amendments;
+mod chart_fields;
+pub mod clinical;
 pub mod mutation;
 pub mod notes;
 pub mod query;
