@@ -159,6 +159,21 @@ pub mod records {
     pub const BREAK_GLASS_OPENED: Action = Action::new("records.break_glass.opened");
     /// The practice's break-glass openings (with their reasons) shown to an admin.
     pub const BREAK_GLASS_REVIEWED: Action = Action::new("records.break_glass.reviewed");
+    /// Diagnoses, the treatment plan and medications: shown (one event per list or plan),
+    /// recorded, changed. Details hold the item's id, never its content.
+    pub const DIAGNOSES_READ: Action = Action::new("records.diagnosis.read");
+    pub const DIAGNOSIS_ADDED: Action = Action::new("records.diagnosis.added");
+    pub const DIAGNOSIS_UPDATED: Action = Action::new("records.diagnosis.updated");
+    pub const TREATMENT_PLAN_READ: Action = Action::new("records.treatment_plan.read");
+    pub const TREATMENT_PLAN_SET: Action = Action::new("records.treatment_plan.set");
+    pub const MEDICATIONS_READ: Action = Action::new("records.medication.read");
+    pub const MEDICATION_ADDED: Action = Action::new("records.medication.added");
+    pub const MEDICATION_UPDATED: Action = Action::new("records.medication.updated");
+    /// Amendment requests (right to amend): the client asked, someone read the requests, a
+    /// reviewer accepted or declined one (detail `decision`).
+    pub const AMENDMENT_REQUESTED: Action = Action::new("records.amendment_request.created");
+    pub const AMENDMENT_REQUESTS_READ: Action = Action::new("records.amendment_request.read");
+    pub const AMENDMENT_REVIEWED: Action = Action::new("records.amendment_request.reviewed");
 
     /// Every records action, for tests and documentation.
     pub const ALL: &[Action] = &[
@@ -175,6 +190,17 @@ pub mod records {
         PSYCHOTHERAPY_NOTE_READ,
         BREAK_GLASS_OPENED,
         BREAK_GLASS_REVIEWED,
+        DIAGNOSES_READ,
+        DIAGNOSIS_ADDED,
+        DIAGNOSIS_UPDATED,
+        TREATMENT_PLAN_READ,
+        TREATMENT_PLAN_SET,
+        MEDICATIONS_READ,
+        MEDICATION_ADDED,
+        MEDICATION_UPDATED,
+        AMENDMENT_REQUESTED,
+        AMENDMENT_REQUESTS_READ,
+        AMENDMENT_REVIEWED,
     ];
 }
 

@@ -3,7 +3,8 @@
 //! So far the chart holds demographics and contacts: read, replaced, and found by name
 //! through a blind index, each access checked (role, then care team) and audited in its own
 //! transaction; and progress notes (draft, signed and immutable, amended), for the care team
-//! only. Psychotherapy notes, forms, documents and exports are still to come (issue 5).
+//! only; diagnoses, the treatment plan, medications and amendment requests, for the care team
+//! and the client themself. Psychotherapy notes, forms, documents and exports are still to come.
 //! [`Records`] plugs it into the shared runtime (`tp_server`), which binds, layers and serves.
 
 mod audit;
@@ -17,6 +18,7 @@ pub mod error;
 mod http;
 pub mod migration;
 mod seal;
+mod sealed_json;
 pub mod state;
 
 use std::time::Duration;

@@ -3,8 +3,13 @@
 
 use reqwest::Method;
 use tp_ids::{TenantId, UserId};
+use tp_records_api::amendments::{AmendmentRequest, AmendmentRequestInput, AmendmentRequestList, AmendmentReview};
 use tp_records_api::break_glass::{BreakGlassGrant, BreakGlassInput, BreakGlassList};
 use tp_records_api::chart::{Chart, Demographics, SearchResults};
+use tp_records_api::clinical::{
+    CurrentTreatmentPlan, Diagnosis, DiagnosisInput, DiagnosisList, Medication, MedicationInput, MedicationList,
+    TreatmentPlan, TreatmentPlanInput,
+};
 use tp_records_api::notes::{Note, NoteInput, NoteList};
 use tp_records_api::paths;
 use tp_records_api::psychotherapy::{PsychotherapyNote, PsychotherapyNoteInput, PsychotherapyNoteList};
@@ -119,5 +124,104 @@ impl RecordsClient {
         active_only: bool,
     ) -> Result<BreakGlassList, GqlError> {
         self.0.get(cx, &format!("{}?active={active_only}", paths::break_glass_grants(tenant))).await
+    }
+
+    pub async fn diagnoses(
+        &self,
+        cx: &RequestCtx,
+        tenant: TenantId,
+        client: UserId,
+    ) -> Result<DiagnosisList, GqlError> {
+        self.0.get(cx, &paths::diagnoses(tenant, client)).await
+    }
+
+    pub async fn add_diagnosis(
+        &self,
+        cx: &RequestCtx,
+        (tenant, client): (TenantId, UserId),
+        input: &DiagnosisInput,
+    ) -> Result<Diagnosis, GqlError> {
+        self.0.send_json(cx, Method::POST, &paths::diagnoses(tenant, client), input).await
+    }
+
+    pub async fn update_diagnosis(
+        &self,
+        cx: &RequestCtx,
+        (tenant, client, id): (TenantId, UserId, Uuid),
+        input: &DiagnosisInput,
+    ) -> Result<Diagnosis, GqlError> {
+        self.0.send_json(cx, Method::PUT, &paths::diagnosis(tenant, client, id), input).await
+    }
+
+    pub async fn treatment_plan(
+        &self,
+        cx: &RequestCtx,
+        tenant: TenantId,
+        client: UserId,
+    ) -> Result<CurrentTreatmentPlan, GqlError> {
+        self.0.get(cx, &paths::treatment_plan(tenant, client)).await
+    }
+
+    pub async fn set_treatment_plan(
+        &self,
+        cx: &RequestCtx,
+        (tenant, client): (TenantId, UserId),
+        input: &TreatmentPlanInput,
+    ) -> Result<TreatmentPlan, GqlError> {
+        self.0.send_json(cx, Method::PUT, &paths::treatment_plan(tenant, client), input).await
+    }
+
+    pub async fn medications(
+        &self,
+        cx: &RequestCtx,
+        tenant: TenantId,
+        client: UserId,
+    ) -> Result<MedicationList, GqlError> {
+        self.0.get(cx, &paths::medications(tenant, client)).await
+    }
+
+    pub async fn add_medication(
+        &self,
+        cx: &RequestCtx,
+        (tenant, client): (TenantId, UserId),
+        input: &MedicationInput,
+    ) -> Result<Medication, GqlError> {
+        self.0.send_json(cx, Method::POST, &paths::medications(tenant, client), input).await
+    }
+
+    pub async fn update_medication(
+        &self,
+        cx: &RequestCtx,
+        (tenant, client, id): (TenantId, UserId, Uuid),
+        input: &MedicationInput,
+    ) -> Result<Medication, GqlError> {
+        self.0.send_json(cx, Method::PUT, &paths::medication(tenant, client, id), input).await
+    }
+
+    pub async fn amendment_requests(
+        &self,
+        cx: &RequestCtx,
+        tenant: TenantId,
+        client: UserId,
+    ) -> Result<AmendmentRequestList, GqlError> {
+        self.0.get(cx, &paths::amendment_requests(tenant, client)).await
+    }
+
+    pub async fn request_amendment(
+        &self,
+        cx: &RequestCtx,
+        (tenant, client): (TenantId, UserId),
+        input: &AmendmentRequestInput,
+    ) -> Result<AmendmentRequest, GqlError> {
+        self.0.send_json(cx, Method::POST, &paths::amendment_requests(tenant, client), input).await
+    }
+
+    pub async fn review_amendment(
+        &self,
+        cx: &RequestCtx,
+        (tenant, client, id): (TenantId, UserId, Uuid),
+        input: &AmendmentReview,
+    ) -> Result<AmendmentRequest, GqlError> {
+        self.0.send_json(cx, Method::POST, &paths::amendment_review(tenant, client, id), input).await
     }
 }

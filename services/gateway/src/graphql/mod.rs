@@ -33,6 +33,8 @@ pub struct Mutation(
     records::notes::NotesMutation,
     records::psychotherapy::PsychotherapyMutation,
     records::break_glass::BreakGlassMutation,
+    records::clinical::ClinicalMutation,
+    records::amendments::AmendmentsMutation,
 );
 
 #[derive(MergedSubscription, Default)]

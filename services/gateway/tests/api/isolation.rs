@@ -135,7 +135,10 @@ const FIELDS: &[(&str, &[&str], Exercise)] = &[
     (
         "Query.client",
         &["id"],
-        ForeignIds("query($a_client: ID!) { client(id: $a_client) { id demographics { legalName } } }"),
+        ForeignIds(
+            "query($a_client: ID!) { client(id: $a_client) { id demographics { legalName } diagnoses { code } \
+             treatmentPlan { problem } medications { name } amendmentRequests { whatIsWrong } } }",
+        ),
     ),
     (
         "Query.searchClients",
@@ -177,6 +180,55 @@ const FIELDS: &[(&str, &[&str], Exercise)] = &[
         "Query.breakGlassOpenings",
         &["activeOnly"],
         OwnPractice("{ breakGlassOpenings { id clientId clinicianId reason } }"),
+    ),
+    (
+        "Mutation.addDiagnosis",
+        &["clientId", "input"],
+        ForeignIds(
+            r#"mutation($a_client: ID!) { addDiagnosis(clientId: $a_client, input: {code: "F41.1", description: "x", status: ACTIVE}) { id } }"#,
+        ),
+    ),
+    (
+        "Mutation.updateDiagnosis",
+        &["clientId", "diagnosisId", "input"],
+        ForeignIds(
+            r#"mutation($a_client: ID!, $a_diagnosis: ID!) { updateDiagnosis(clientId: $a_client, diagnosisId: $a_diagnosis, input: {code: "F41.1", description: "x", status: RESOLVED}) { id } }"#,
+        ),
+    ),
+    (
+        "Mutation.setTreatmentPlan",
+        &["clientId", "input"],
+        ForeignIds(
+            r#"mutation($a_client: ID!) { setTreatmentPlan(clientId: $a_client, input: {problem: "x", goals: []}) { version } }"#,
+        ),
+    ),
+    (
+        "Mutation.addMedication",
+        &["clientId", "input"],
+        ForeignIds(
+            r#"mutation($a_client: ID!) { addMedication(clientId: $a_client, input: {name: "x", dose: "1", frequency: "1"}) { id } }"#,
+        ),
+    ),
+    (
+        "Mutation.updateMedication",
+        &["clientId", "medicationId", "input"],
+        ForeignIds(
+            r#"mutation($a_client: ID!, $a_diagnosis: ID!) { updateMedication(clientId: $a_client, medicationId: $a_diagnosis, input: {name: "x", dose: "1", frequency: "1"}) { id } }"#,
+        ),
+    ),
+    (
+        "Mutation.requestAmendment",
+        &["clientId", "input"],
+        ForeignIds(
+            r#"mutation($a_client: ID!) { requestAmendment(clientId: $a_client, input: {whatIsWrong: "x", shouldSay: "y"}) { id } }"#,
+        ),
+    ),
+    (
+        "Mutation.reviewAmendment",
+        &["clientId", "requestId", "input"],
+        ForeignIds(
+            r#"mutation($a_client: ID!, $a_diagnosis: ID!) { reviewAmendment(clientId: $a_client, requestId: $a_diagnosis, input: {decision: ACCEPTED, reason: "x"}) { id } }"#,
+        ),
     ),
     ("Subscription.careTeamChanges", &[], Subscription("subscription { careTeamChanges { clinicianId } }")),
     ("Subscription.memberChanges", &[], Subscription("subscription { memberChanges { userId } }")),
@@ -244,7 +296,13 @@ async fn practice_a(platform: &Platform) -> PracticeA {
         r#"mutation($id: ID!) { breakGlass(clientId: $id, reason: "A's emergency, the client is in crisis") { id } }"#;
     let (_, body) = platform.gql(Some(&on_call.token), glass, json!({ "id": client.user.to_string() })).await;
     let a_grant = body["data"]["breakGlass"]["id"].as_str().unwrap_or_else(|| panic!("{body}")).to_owned();
+    // And records a diagnosis for them.
+    let diagnosis = r#"mutation($id: ID!) { addDiagnosis(clientId: $id, input: {code: "F41.1", description: "A's diagnosis", status: ACTIVE}) { id } }"#;
+    let (_, body) = platform.gql(Some(&clinician.token), diagnosis, json!({ "id": client.user.to_string() })).await;
+    let a_diagnosis =
+        body["data"]["addDiagnosis"]["id"].as_str().unwrap_or_else(|| panic!("A's diagnosis: {body}")).to_owned();
     let vars = json!({
+        "a_diagnosis": a_diagnosis.clone(),
         "a_note": a_note.clone(),
         "a_pnote": a_pnote.clone(),
         "a_name": a_name.clone(),
@@ -256,6 +314,7 @@ async fn practice_a(platform: &Platform) -> PracticeA {
         .chain([staff.user.to_string(), api, clinician.session.to_string(), admin.session.to_string()])
         .chain([a_name, "555-0100".to_owned(), a_note, "A's plan".to_owned()])
         .chain([a_pnote, "A's process note".to_owned(), a_grant, "A's emergency".to_owned(), on_call.user.to_string()])
+        .chain([a_diagnosis, "A's diagnosis".to_owned()])
         .collect();
     PracticeA { vars, ids, admin: admin.token }
 }

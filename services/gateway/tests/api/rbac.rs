@@ -16,7 +16,7 @@ use crate::ws::{Next, subscribe};
 /// `$api` an API client of the practice, `$session` the caller's own session, `$chart` a
 /// client whose chart the caller may read if its role may (its own for a client, one on its
 /// care team for a clinician).
-const OPERATIONS: [(&str, &str); 32] = [
+const OPERATIONS: [(&str, &str); 36] = [
     ("me", "{ me { id roles } }"),
     ("me.profile", "{ me { profile { email } } }"),
     ("me.memberships", "{ me { memberships { tenantId } } }"),
@@ -76,6 +76,19 @@ const OPERATIONS: [(&str, &str); 32] = [
         r#"mutation($pair_client: ID!) { breakGlass(clientId: $pair_client, reason: "Crisis call, their clinician is away") { id } }"#,
     ),
     ("breakGlassOpenings", "{ breakGlassOpenings { id } }"),
+    ("client.diagnoses", "query($chart: ID!) { client(id: $chart) { diagnoses { id } } }"),
+    (
+        "addDiagnosis",
+        r#"mutation($chart: ID!) { addDiagnosis(clientId: $chart, input: {code: "F41.1", description: "Anxiety", status: ACTIVE}) { id } }"#,
+    ),
+    (
+        "setTreatmentPlan",
+        r#"mutation($chart: ID!) { setTreatmentPlan(clientId: $chart, input: {problem: "Worry", goals: []}) { version } }"#,
+    ),
+    (
+        "requestAmendment",
+        r#"mutation($chart: ID!) { requestAmendment(clientId: $chart, input: {whatIsWrong: "x", shouldSay: "y"}) { id } }"#,
+    ),
     // Last: it ends the caller's own session.
     ("endSession", "mutation($session: ID!) { endSession(id: $session) { id } }"),
 ];
@@ -87,16 +100,17 @@ const SUBSCRIPTIONS: [(&str, &str); 2] = [
 ];
 
 /// Per role: the operations' answers, then the subscriptions' answers.
-// Practice admins read notes only when on the client's care team ($chart's is not theirs); a
-// client reads their own (signed) notes.
+// Practice admins read notes and clinical content only when on the client's care team
+// ($chart's is not theirs), and write neither; a client reads their own (signed) notes and
+// requests amendments of their own chart.
 const EXPECTED: [(&str, &str, &str); 7] = [
-    ("practice_admin", "yyyyyyyyyyyyyyyyyyyyyy..y.y...yy", "yy"),
-    ("clinician", "yyyy..y.............y.yy..yyyy.y", "y."),
-    ("staff", "yyyy..y.............yy....y....y", ".."),
-    ("client", "yyyy..y.............y.y..y.....y", ".."),
-    ("api_client", "y...yyyyy.......................", "yy"),
-    ("api_client_no_scope", "y...............................", ".."),
-    ("operator", "y...............................", ".."),
+    ("practice_admin", "yyyyyyyyyyyyyyyyyyyyyy..y.y...y....y", "yy"),
+    ("clinician", "yyyy..y.............y.yy..yyyy.yyy.y", "y."),
+    ("staff", "yyyy..y.............yy....y........y", ".."),
+    ("client", "yyyy..y.............y.y..y.....y..yy", ".."),
+    ("api_client", "y...yyyyy...........................", "yy"),
+    ("api_client_no_scope", "y...................................", ".."),
+    ("operator", "y...................................", ".."),
 ];
 
 struct Fixtures {

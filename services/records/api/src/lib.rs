@@ -2,8 +2,10 @@
 //! gateway). Plain data only: no rules, no I/O. Every field here is PHI in transit: callers
 //! must never log these values.
 
+pub mod amendments;
 pub mod break_glass;
 pub mod chart;
+pub mod clinical;
 pub mod notes;
 pub mod paths;
 pub mod psychotherapy;

@@ -57,3 +57,38 @@ pub fn break_glass(tenant: TenantId, client: UserId) -> String {
 pub fn break_glass_grants(tenant: TenantId) -> String {
     format!("/v1/tenants/{tenant}/break-glass")
 }
+
+/// `GET`: the client's diagnoses; `POST`: record one.
+pub fn diagnoses(tenant: TenantId, client: UserId) -> String {
+    format!("/v1/tenants/{tenant}/clients/{client}/diagnoses")
+}
+
+/// `PUT`: replace one diagnosis (code, text, status, onset).
+pub fn diagnosis(tenant: TenantId, client: UserId, diagnosis: uuid::Uuid) -> String {
+    format!("/v1/tenants/{tenant}/clients/{client}/diagnoses/{diagnosis}")
+}
+
+/// `GET`: the client's current treatment plan; `PUT`: replace it (a new version).
+pub fn treatment_plan(tenant: TenantId, client: UserId) -> String {
+    format!("/v1/tenants/{tenant}/clients/{client}/treatment-plan")
+}
+
+/// `GET`: the client's medications; `POST`: record one.
+pub fn medications(tenant: TenantId, client: UserId) -> String {
+    format!("/v1/tenants/{tenant}/clients/{client}/medications")
+}
+
+/// `PUT`: replace one medication entry.
+pub fn medication(tenant: TenantId, client: UserId, medication: uuid::Uuid) -> String {
+    format!("/v1/tenants/{tenant}/clients/{client}/medications/{medication}")
+}
+
+/// `GET`: the client's amendment requests; `POST`: the client requests one.
+pub fn amendment_requests(tenant: TenantId, client: UserId) -> String {
+    format!("/v1/tenants/{tenant}/clients/{client}/amendment-requests")
+}
+
+/// `POST`: accept or decline a pending request, with a reason.
+pub fn amendment_review(tenant: TenantId, client: UserId, request: uuid::Uuid) -> String {
+    format!("/v1/tenants/{tenant}/clients/{client}/amendment-requests/{request}/review")
+}

@@ -2,8 +2,13 @@
 //! data access and its event in one transaction.
 
 pub mod access;
+pub mod amendments;
 pub mod break_glass;
 pub mod demographics;
+pub mod diagnoses;
+mod items;
+pub mod medications;
 pub mod notes;
 pub mod psychotherapy;
 pub mod search;
+pub mod treatment_plan;

@@ -8,7 +8,10 @@ pub(crate) fn stmt(sql: &str, values: impl IntoIterator<Item = Value>) -> Statem
     Statement::from_sql_and_values(DbBackend::Postgres, sql, values)
 }
 
+pub(crate) mod amendment_requests;
 pub(crate) mod break_glass;
+pub(crate) mod chart_items;
 pub(crate) mod clients;
 pub(crate) mod notes;
 pub(crate) mod psychotherapy;
+pub(crate) mod treatment_plans;

@@ -1,6 +1,7 @@
 //! records' rules that need no I/O: validating demographics, normalising a name for the
 //! blind index, and which relationship a caller needs to a client's chart.
 
+pub mod clinical;
 pub mod demographics;
 pub mod name;
 pub mod note;

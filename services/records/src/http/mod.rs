@@ -1,8 +1,10 @@
 //! HTTP surface of records: the `/v1` JSON API the gateway calls with the caller's token.
 
+mod amendments;
 mod break_glass;
 mod caller;
 mod clients;
+mod clinical;
 mod notes;
 mod psychotherapy;
 
@@ -19,6 +21,8 @@ pub(crate) fn router(state: AppState) -> Router {
         .merge(notes::router())
         .merge(psychotherapy::router())
         .merge(break_glass::router())
+        .merge(clinical::router())
+        .merge(amendments::router())
         .with_state(state)
 }
 

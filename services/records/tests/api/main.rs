@@ -8,12 +8,17 @@
 )]
 
 mod access;
+mod amendments;
 mod audit;
 mod break_glass;
+mod care_team;
 mod chart;
+mod diagnoses;
 mod harness;
 mod health;
+mod medications;
 mod notes;
 mod psychotherapy;
 mod search;
 mod storage;
+mod treatment_plan;

@@ -1,7 +1,11 @@
-//! The records domain of the schema: the client chart (demographics), progress notes,
-//! psychotherapy notes and break-glass.
+//! The records domain of the schema: the client chart (demographics; diagnoses, treatment
+//! plan, medications and amendment requests as its fields), progress notes, psychotherapy
+//! notes and break-glass.
 
+pub mod amendments;
 pub mod break_glass;
+mod chart_fields;
+pub mod clinical;
 pub mod mutation;
 pub mod notes;
 pub mod psychotherapy;
