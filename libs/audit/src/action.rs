@@ -149,6 +149,9 @@ pub mod records {
     pub const NOTE_SIGNED: Action = Action::new("records.note.signed");
     pub const NOTE_AMENDED: Action = Action::new("records.note.amended");
     pub const NOTE_READ: Action = Action::new("records.note.read");
+    /// The chart was exported (right of access); details hold the format and how many
+    /// resources of each kind went out, never their content.
+    pub const CHART_EXPORTED: Action = Action::new("records.chart.exported");
 
     /// Every records action, for tests and documentation.
     pub const ALL: &[Action] = &[
@@ -160,6 +163,7 @@ pub mod records {
         NOTE_SIGNED,
         NOTE_AMENDED,
         NOTE_READ,
+        CHART_EXPORTED,
     ];
 }
 

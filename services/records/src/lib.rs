@@ -3,7 +3,8 @@
 //! So far the chart holds demographics and contacts: read, replaced, and found by name
 //! through a blind index, each access checked (role, then care team) and audited in its own
 //! transaction; and progress notes (draft, signed and immutable, amended), for the care team
-//! only. Psychotherapy notes, forms, documents and exports are still to come (issue 5).
+//! only. A client's record is exported (right of access) as a FHIR R4 Bundle or an HTML summary.
+//! Psychotherapy notes, forms and documents are still to come (issue 5).
 //! [`Records`] plugs it into the shared runtime (`tp_server`), which binds, layers and serves.
 
 mod audit;
@@ -14,6 +15,7 @@ pub mod config;
 mod db;
 pub mod domain;
 pub mod error;
+pub mod export;
 mod http;
 pub mod migration;
 mod seal;

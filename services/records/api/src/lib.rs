@@ -3,5 +3,6 @@
 //! must never log these values.
 
 pub mod chart;
+pub mod export;
 pub mod notes;
 pub mod paths;

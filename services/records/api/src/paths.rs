@@ -37,3 +37,9 @@ pub fn note_sign(tenant: TenantId, client: UserId, note: uuid::Uuid) -> String {
 pub fn note_amendments(tenant: TenantId, client: UserId, note: uuid::Uuid) -> String {
     format!("/v1/tenants/{tenant}/clients/{client}/notes/{note}/amendments")
 }
+
+/// `GET`: the client's record exported (right of access) in `format`: a FHIR R4 Bundle or an
+/// HTML summary; drafts and psychotherapy notes are never in it.
+pub fn export(tenant: TenantId, client: UserId, format: crate::export::ExportFormat) -> String {
+    format!("/v1/tenants/{tenant}/clients/{client}/export?format={}", format.code())
+}

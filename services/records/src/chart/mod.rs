@@ -3,5 +3,6 @@
 
 pub mod access;
 pub mod demographics;
+pub mod export;
 pub mod notes;
 pub mod search;

@@ -2,6 +2,7 @@
 
 mod caller;
 mod clients;
+mod export;
 mod notes;
 
 use axum::Router;
@@ -9,5 +10,5 @@ use axum::Router;
 use crate::state::AppState;
 
 pub(crate) fn router(state: AppState) -> Router {
-    Router::new().merge(clients::router()).merge(notes::router()).with_state(state)
+    Router::new().merge(clients::router()).merge(notes::router()).merge(export::router()).with_state(state)
 }

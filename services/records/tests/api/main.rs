@@ -10,6 +10,7 @@
 mod access;
 mod audit;
 mod chart;
+mod export;
 mod harness;
 mod health;
 mod notes;
