@@ -4,6 +4,7 @@
 use reqwest::Method;
 use tp_ids::{TenantId, UserId};
 use tp_records_api::chart::{Chart, Demographics, SearchResults};
+use tp_records_api::export::ExportFormat;
 use tp_records_api::notes::{Note, NoteInput, NoteList};
 use tp_records_api::paths;
 use uuid::Uuid;
@@ -73,5 +74,16 @@ impl RecordsClient {
         input: &NoteInput,
     ) -> Result<Note, GqlError> {
         self.0.send_json(cx, Method::POST, &paths::note_amendments(tenant, client, note), input).await
+    }
+
+    /// The client's record in `format`, as records rendered it.
+    pub async fn export(
+        &self,
+        cx: &RequestCtx,
+        tenant: TenantId,
+        client: UserId,
+        format: ExportFormat,
+    ) -> Result<String, GqlError> {
+        self.0.get_text(cx, &paths::export(tenant, client, format)).await
     }
 }

@@ -21,6 +21,7 @@ pub struct Query(
     identity::query::IdentityQuery,
     records::query::RecordsQuery,
     records::notes::NotesQuery,
+    records::export::ExportQuery,
     audit::query::AuditQuery,
 );
 

@@ -16,7 +16,7 @@ use crate::ws::{Next, subscribe};
 /// `$api` an API client of the practice, `$session` the caller's own session, `$chart` a
 /// client whose chart the caller may read if its role may (its own for a client, one on its
 /// care team for a clinician).
-const OPERATIONS: [(&str, &str); 28] = [
+const OPERATIONS: [(&str, &str); 29] = [
     ("me", "{ me { id roles } }"),
     ("me.profile", "{ me { profile { email } } }"),
     ("me.memberships", "{ me { memberships { tenantId } } }"),
@@ -59,6 +59,7 @@ const OPERATIONS: [(&str, &str); 28] = [
         "createProgressNote",
         "mutation($chart: ID!) { createProgressNote(clientId: $chart, input: {template: SOAP, sections: []}) { id } }",
     ),
+    ("exportChart", "query($chart: ID!) { exportChart(clientId: $chart, format: FHIR) { contentType } }"),
     ("auditEvents", "{ auditEvents(first: 5) { edges { node { id } } } }"),
     ("myRecordAccess", "{ myRecordAccess(first: 5) { edges { node { id } } } }"),
     (
@@ -76,15 +77,16 @@ const SUBSCRIPTIONS: [(&str, &str); 2] = [
 ];
 
 /// Per role: the operations' answers, then the subscriptions' answers.
-// Practice admins read notes only when on the client's care team ($chart's is not theirs).
+// Practice admins read and export notes only when on the client's care team ($chart's is not
+// theirs).
 const EXPECTED: [(&str, &str, &str); 7] = [
-    ("practice_admin", "yyyyyyyyyyyyyyyyyyyyyy..y.yy", "yy"),
-    ("clinician", "yyyy..y.............y.yy..yy", "y."),
-    ("staff", "yyyy..y.............yy....yy", ".."),
-    ("client", "yyyy..y.............y....y.y", ".."),
-    ("api_client", "y...yyyyy...................", "yy"),
-    ("api_client_no_scope", "y...........................", ".."),
-    ("operator", "y...........................", ".."),
+    ("practice_admin", "yyyyyyyyyyyyyyyyyyyyyy...y.yy", "yy"),
+    ("clinician", "yyyy..y.............y.yyy..yy", "y."),
+    ("staff", "yyyy..y.............yy.....yy", ".."),
+    ("client", "yyyy..y.............y...y.y.y", ".."),
+    ("api_client", "y...yyyyy....................", "yy"),
+    ("api_client_no_scope", "y............................", ".."),
+    ("operator", "y............................", ".."),
 ];
 
 struct Fixtures {

@@ -1,5 +1,7 @@
-//! The records domain of the schema: the client chart (demographics) and progress notes.
+//! The records domain of the schema: the client chart (demographics), progress notes and
+//! the chart export.
 
+pub mod export;
 pub mod mutation;
 pub mod notes;
 pub mod query;
