@@ -174,6 +174,9 @@ pub mod records {
     pub const AMENDMENT_REQUESTED: Action = Action::new("records.amendment_request.created");
     pub const AMENDMENT_REQUESTS_READ: Action = Action::new("records.amendment_request.read");
     pub const AMENDMENT_REVIEWED: Action = Action::new("records.amendment_request.reviewed");
+    /// The chart was exported (right of access); details hold the format and how many
+    /// resources of each kind went out, never their content.
+    pub const CHART_EXPORTED: Action = Action::new("records.chart.exported");
 
     /// Every records action, for tests and documentation.
     pub const ALL: &[Action] = &[
@@ -201,6 +204,7 @@ pub mod records {
         AMENDMENT_REQUESTED,
         AMENDMENT_REQUESTS_READ,
         AMENDMENT_REVIEWED,
+        CHART_EXPORTED,
     ];
 }
 

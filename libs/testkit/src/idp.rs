@@ -3,24 +3,24 @@
 //! client and the accounts a test names ([`ExternalIdp::start`]), and a scripted browser for
 //! its development login and consent pages ([`ExternalIdp::sign_in`]).
 //!
-//! The npm dependencies are installed on first use (`npm ci` from the committed lock file),
-//! once per lock-file content, under a file lock: tests run as parallel processes and must
-//! not race one install against another. Needs `node` and `npm` on PATH (`TP_NODE` and
-//! `TP_NPM` override them) and the npm registry reachable on a fresh machine.
+//! The npm dependencies are installed on first use ([`node::install_once`]). Needs `node`
+//! and `npm` on PATH (`TP_NODE` and `TP_NPM` override them) and the npm registry reachable
+//! on a fresh machine.
 //!
 //! Not here: our own side of federation (the service under test does that), or any fake of
 //! the provider's behaviour: the one deliberate anomaly it can serve is a discovery document
 //! under a wrong issuer ([`ExternalIdp::mismatched_issuer`]).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::Duration;
 
 use reqwest::redirect::Policy;
 use serde_json::{Map, Value, json};
-use sha2::{Digest, Sha256};
 use tokio::io::{AsyncBufReadExt, BufReader, Lines};
 use tokio::process::{Child, ChildStdout, Command};
+
+use crate::node;
 
 /// How long Node may take to print its address (first start of a cold machine included).
 const START_DEADLINE: Duration = Duration::from_secs(30);
@@ -54,14 +54,14 @@ impl ExternalIdp {
     ) -> ExternalIdp {
         let dir = idp_dir();
         let install_dir = dir.clone();
-        tokio::task::spawn_blocking(move || install_once(&install_dir)).await.expect("npm install task");
+        tokio::task::spawn_blocking(move || node::install_once(&install_dir)).await.expect("npm install task");
 
         let client = json!({ "client_id": client_id, "client_secret": client_secret, "redirect_uris": [redirect_uri] });
         let accounts: Map<String, Value> = accounts
             .iter()
             .map(|a| (a.login.to_owned(), json!({ "email": a.email, "email_verified": a.email_verified })))
             .collect();
-        let mut child = Command::new(tool("TP_NODE", "node"))
+        let mut child = Command::new(node::tool("TP_NODE", "node"))
             .arg("idp.mjs")
             .current_dir(&dir)
             .env("IDP_CLIENT", client.to_string())
@@ -156,37 +156,5 @@ async fn location(response: reqwest::Response) -> String {
 }
 
 fn idp_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../e2e/idp")
-}
-
-fn tool(var: &str, default: &str) -> String {
-    std::env::var(var).unwrap_or_else(|_| default.to_owned())
-}
-
-/// `npm ci` unless `node_modules` was installed from this very lock file. The file lock
-/// (released when `lock` drops) serialises parallel test processes; the marker is written
-/// last, so an interrupted install is redone.
-#[expect(clippy::expect_used, reason = "test set-up failures must stop the test with their cause")]
-fn install_once(dir: &Path) {
-    let lock = std::fs::File::options()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(dir.join(".install.lock"))
-        .expect("open e2e/idp/.install.lock");
-    lock.lock().expect("lock e2e/idp/.install.lock");
-    let package_lock = std::fs::read(dir.join("package-lock.json")).expect("read e2e/idp/package-lock.json");
-    let digest = hex::encode(Sha256::digest(&package_lock));
-    let marker = dir.join("node_modules/.tp-installed");
-    if std::fs::read_to_string(&marker).is_ok_and(|installed| installed == digest) {
-        return;
-    }
-    let output = std::process::Command::new(tool("TP_NPM", "npm"))
-        .args(["ci", "--no-audit", "--no-fund"])
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run npm (is Node.js installed?)");
-    assert!(output.status.success(), "npm ci failed: {}", String::from_utf8_lossy(&output.stderr));
-    std::fs::write(&marker, digest).expect("write the install marker");
+    node::e2e_dir("idp")
 }

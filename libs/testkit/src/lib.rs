@@ -2,7 +2,8 @@
 //! a fresh PostgreSQL database per test cloned from a migrated template ([`db`]), Vault
 //! handles and a throwaway OpenBao server ([`vault`]), a real service on port 0 ([`app`]), an
 //! SMTP sink that keeps what services send ([`smtp`]), a real external OpenID provider for
-//! federation ([`idp`]) and access tokens for test principals ([`tokens`]).
+//! federation ([`idp`]), an independent FHIR validator ([`fhir`]), both Node tools installed
+//! on first use ([`node`]), and access tokens for test principals ([`tokens`]).
 //!
 //! Every test binary calls [`init`] first (idempotent) so TLS-using clients have a crypto
 //! provider, and sets `TEST_LOG=1` to see logs.
@@ -10,7 +11,9 @@
 pub mod app;
 pub mod db;
 pub mod env;
+pub mod fhir;
 pub mod idp;
+pub mod node;
 pub mod smtp;
 pub mod tokens;
 pub mod vault;

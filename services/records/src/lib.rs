@@ -4,7 +4,9 @@
 //! through a blind index, each access checked (role, then care team) and audited in its own
 //! transaction; and progress notes (draft, signed and immutable, amended), for the care team
 //! only; diagnoses, the treatment plan, medications and amendment requests, for the care team
-//! and the client themself. Psychotherapy notes, forms, documents and exports are still to come.
+//! and the client themself; psychotherapy notes, their author's alone; break-glass openings.
+//! A client's record is exported (right of access) as a FHIR R4 Bundle or an HTML summary.
+//! Forms and documents are still to come (issue 5).
 //! [`Records`] plugs it into the shared runtime (`tp_server`), which binds, layers and serves.
 
 mod audit;
@@ -15,6 +17,7 @@ pub mod config;
 mod db;
 pub mod domain;
 pub mod error;
+pub mod export;
 mod http;
 pub mod migration;
 mod seal;

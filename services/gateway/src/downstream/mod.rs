@@ -69,6 +69,14 @@ impl Downstream {
         self.decode(&bytes)
     }
 
+    /// A `GET` whose answer is a document, not JSON of ours (an export): its text.
+    pub async fn get_text(&self, cx: &RequestCtx, path: &str) -> Result<String, GqlError> {
+        let bytes = self.send(cx, Method::GET, path, None::<&()>).await?;
+        String::from_utf8(bytes).map_err(|e| {
+            GqlError::server(ErrorKind::Internal, &CallError::Body { service: self.name, source: e.into() })
+        })
+    }
+
     pub async fn send_json<B: Serialize, T: DeserializeOwned>(
         &self,
         cx: &RequestCtx,

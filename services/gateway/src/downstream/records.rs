@@ -10,6 +10,7 @@ use tp_records_api::clinical::{
     CurrentTreatmentPlan, Diagnosis, DiagnosisInput, DiagnosisList, Medication, MedicationInput, MedicationList,
     TreatmentPlan, TreatmentPlanInput,
 };
+use tp_records_api::export::ExportFormat;
 use tp_records_api::notes::{Note, NoteInput, NoteList};
 use tp_records_api::paths;
 use tp_records_api::psychotherapy::{PsychotherapyNote, PsychotherapyNoteInput, PsychotherapyNoteList};
@@ -223,5 +224,16 @@ impl RecordsClient {
         input: &AmendmentReview,
     ) -> Result<AmendmentRequest, GqlError> {
         self.0.send_json(cx, Method::POST, &paths::amendment_review(tenant, client, id), input).await
+    }
+
+    /// The client's record in `format`, as records rendered it.
+    pub async fn export(
+        &self,
+        cx: &RequestCtx,
+        tenant: TenantId,
+        client: UserId,
+        format: ExportFormat,
+    ) -> Result<String, GqlError> {
+        self.0.get_text(cx, &paths::export(tenant, client, format)).await
     }
 }

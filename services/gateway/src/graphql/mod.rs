@@ -23,6 +23,7 @@ pub struct Query(
     records::notes::NotesQuery,
     records::psychotherapy::PsychotherapyQuery,
     records::break_glass::BreakGlassQuery,
+    records::export::ExportQuery,
     audit::query::AuditQuery,
 );
 

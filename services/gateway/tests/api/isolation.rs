@@ -100,6 +100,11 @@ const FIELDS: &[(&str, &[&str], Exercise)] = &[
     ("Mutation.revokeApiClient", &["id"], ForeignIds("mutation($a_api: ID!) { revokeApiClient(id: $a_api) { id } }")),
     ("Mutation.endSession", &["id"], ForeignIds("mutation($a_session: ID!) { endSession(id: $a_session) { id } }")),
     (
+        "Query.exportChart",
+        &["clientId", "format"],
+        ForeignIds("query($a_client: ID!) { exportChart(clientId: $a_client, format: FHIR) { content } }"),
+    ),
+    (
         "Query.progressNotes",
         &["clientId"],
         ForeignIds("query($a_client: ID!) { progressNotes(clientId: $a_client) { id sections { text } } }"),

@@ -16,7 +16,7 @@ use crate::ws::{Next, subscribe};
 /// `$api` an API client of the practice, `$session` the caller's own session, `$chart` a
 /// client whose chart the caller may read if its role may (its own for a client, one on its
 /// care team for a clinician).
-const OPERATIONS: [(&str, &str); 36] = [
+const OPERATIONS: [(&str, &str); 37] = [
     ("me", "{ me { id roles } }"),
     ("me.profile", "{ me { profile { email } } }"),
     ("me.memberships", "{ me { memberships { tenantId } } }"),
@@ -59,6 +59,7 @@ const OPERATIONS: [(&str, &str); 36] = [
         "createProgressNote",
         "mutation($chart: ID!) { createProgressNote(clientId: $chart, input: {template: SOAP, sections: []}) { id } }",
     ),
+    ("exportChart", "query($chart: ID!) { exportChart(clientId: $chart, format: FHIR) { contentType } }"),
     ("auditEvents", "{ auditEvents(first: 5) { edges { node { id } } } }"),
     ("myRecordAccess", "{ myRecordAccess(first: 5) { edges { node { id } } } }"),
     (
@@ -100,17 +101,17 @@ const SUBSCRIPTIONS: [(&str, &str); 2] = [
 ];
 
 /// Per role: the operations' answers, then the subscriptions' answers.
-// Practice admins read notes and clinical content only when on the client's care team
-// ($chart's is not theirs), and write neither; a client reads their own (signed) notes and
-// requests amendments of their own chart.
+// Practice admins read and export notes and clinical content only when on the client's care
+// team ($chart's is not theirs), and write neither; a client reads their own (signed) notes,
+// exports their record and requests amendments of their own chart.
 const EXPECTED: [(&str, &str, &str); 7] = [
-    ("practice_admin", "yyyyyyyyyyyyyyyyyyyyyy..y.y...y....y", "yy"),
-    ("clinician", "yyyy..y.............y.yy..yyyy.yyy.y", "y."),
-    ("staff", "yyyy..y.............yy....y........y", ".."),
-    ("client", "yyyy..y.............y.y..y.....y..yy", ".."),
-    ("api_client", "y...yyyyy...........................", "yy"),
-    ("api_client_no_scope", "y...................................", ".."),
-    ("operator", "y...................................", ".."),
+    ("practice_admin", "yyyyyyyyyyyyyyyyyyyyyy...y.y...y....y", "yy"),
+    ("clinician", "yyyy..y.............y.yyy..yyyy.yyy.y", "y."),
+    ("staff", "yyyy..y.............yy.....y........y", ".."),
+    ("client", "yyyy..y.............y.y.y.y.....y..yy", ".."),
+    ("api_client", "y...yyyyy............................", "yy"),
+    ("api_client_no_scope", "y....................................", ".."),
+    ("operator", "y....................................", ".."),
 ];
 
 struct Fixtures {

@@ -181,3 +181,42 @@ async fn a_clinician_breaks_the_glass_reads_the_notes_and_the_admin_reviews_who_
     let (_, body) = platform.gql(Some(&on_call.token), pnotes, json!({ "id": id })).await;
     assert_eq!(codes(&body), ["FORBIDDEN"], "{body}");
 }
+
+const EXPORT: &str = "query($id: ID!, $format: ExportFormat!) { exportChart(clientId: $id, format: $format) { format contentType content } }";
+
+#[tokio::test]
+async fn a_client_exports_their_own_record_and_another_practice_gets_nothing() {
+    // Arrange
+    let platform = spawn().await;
+    let tenant = platform.tenant().await;
+    let staff = platform.person(tenant, &["staff"]).await;
+    let client = platform.person(tenant, &["client"]).await;
+    let other = platform.tenant().await;
+    let outsider = platform.person(other, &["clinician"]).await;
+    let id = client.user.to_string();
+    let (_, body) = platform.gql(Some(&staff.token), UPDATE, json!({ "id": id, "name": "Rae Export" })).await;
+    assert!(body["errors"].is_null(), "{body}");
+
+    // Act
+    let (_, fhir) = platform.gql(Some(&client.token), EXPORT, json!({ "id": id, "format": "FHIR" })).await;
+    let (_, html) = platform.gql(Some(&client.token), EXPORT, json!({ "id": id, "format": "HTML" })).await;
+    let (_, foreign) = platform.gql(Some(&outsider.token), EXPORT, json!({ "id": id, "format": "FHIR" })).await;
+
+    // Assert
+    let export = &fhir["data"]["exportChart"];
+    assert_eq!(
+        (&export["format"], &export["contentType"]),
+        (&json!("FHIR"), &json!("application/fhir+json")),
+        "{fhir}"
+    );
+    let bundle: serde_json::Value = serde_json::from_str(export["content"].as_str().unwrap()).unwrap();
+    assert_eq!(bundle["resourceType"], "Bundle");
+    assert_eq!(bundle["entry"][0]["resource"]["name"][0]["text"], "Rae Export");
+    let page = &html["data"]["exportChart"];
+    assert_eq!(page["contentType"], "text/html; charset=utf-8", "{html}");
+    assert!(page["content"].as_str().unwrap().contains("Rae Export"));
+    // Asked within their own practice, where the client is on no care team of theirs.
+    let refused = codes(&foreign);
+    assert!(refused == ["FORBIDDEN"] || refused == ["NOT_FOUND"], "{foreign}");
+    assert!(!foreign.to_string().contains("Rae Export"));
+}

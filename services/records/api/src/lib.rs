@@ -6,6 +6,7 @@ pub mod amendments;
 pub mod break_glass;
 pub mod chart;
 pub mod clinical;
+pub mod export;
 pub mod notes;
 pub mod paths;
 pub mod psychotherapy;

@@ -92,3 +92,9 @@ pub fn amendment_requests(tenant: TenantId, client: UserId) -> String {
 pub fn amendment_review(tenant: TenantId, client: UserId, request: uuid::Uuid) -> String {
     format!("/v1/tenants/{tenant}/clients/{client}/amendment-requests/{request}/review")
 }
+
+/// `GET`: the client's record exported (right of access) in `format`: a FHIR R4 Bundle or an
+/// HTML summary; drafts and psychotherapy notes are never in it.
+pub fn export(tenant: TenantId, client: UserId, format: crate::export::ExportFormat) -> String {
+    format!("/v1/tenants/{tenant}/clients/{client}/export?format={}", format.code())
+}

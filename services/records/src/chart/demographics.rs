@@ -50,9 +50,7 @@ pub async fn update(
     admit(state, caller, tenant, Some(client), Permission::DemographicsWrite, DEMOGRAPHICS_UPDATED).await?;
     let valid = validate(input, chrono::Utc::now().date_naive())?;
     // A chart is opened only for a client of the practice.
-    if !chart_exists(state, tenant, client).await? {
-        require_client(state, caller, tenant, client).await?;
-    }
+    require_chart(state, caller, tenant, client).await?;
     // Vault work before the transaction opens: no connection is held while keys are fetched.
     let name_index = state.blind_index.compute(tenant, &valid.search_name).await?;
     let sealed = RowSeal { keyring: &state.keyring, tenant, client }.seal_demographics(&valid.demographics).await?;
@@ -69,6 +67,21 @@ async fn read_empty(state: &AppState, caller: &Caller<'_>, tenant: TenantId, cli
     record(&*tx, &caller.event(DEMOGRAPHICS_READ, Outcome::Success, tenant, Some(client))).await?;
     tx.commit().await?;
     Ok(Chart { client_id: client, demographics: None, updated_at: None })
+}
+
+/// `NotFound` unless `client` has a chart here or is a client of `tenant` (whose chart is
+/// still empty): what every operation on a whole chart checks before it reads.
+pub(crate) async fn require_chart(
+    state: &AppState,
+    caller: &Caller<'_>,
+    tenant: TenantId,
+    client: UserId,
+) -> Result<(), Error> {
+    if chart_exists(state, tenant, client).await? {
+        Ok(())
+    } else {
+        require_client(state, caller, tenant, client).await
+    }
 }
 
 async fn chart_exists(state: &AppState, tenant: TenantId, client: UserId) -> Result<bool, Error> {

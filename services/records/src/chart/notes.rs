@@ -192,6 +192,19 @@ pub async fn list(state: &AppState, caller: &Caller<'_>, tenant: TenantId, clien
     Ok(NoteList { notes })
 }
 
+/// The client's signed notes (amendments included), decrypted, oldest first, read in the
+/// caller's transaction: what the export contains. Drafts are not part of the record.
+/// Admission and the audit event are the caller's (`chart::export`).
+pub(crate) async fn signed(state: &AppState, tx: &TenantTx, client: UserId) -> Result<Vec<Note>, Error> {
+    let tenant = tx.tenant();
+    let mut notes = Vec::new();
+    for row in rows::list(tx, client).await?.into_iter().filter(|row| row.status == "signed") {
+        let sections = NoteSeal { keyring: &state.keyring, tenant, note: row.id }.open(&row.body).await?;
+        notes.push(wire(row, sections)?);
+    }
+    Ok(notes)
+}
+
 fn template_of(row: &NoteRow) -> Result<tp_records_api::notes::Template, Error> {
     parse_code(&row.template).ok_or_else(|| Error::Internal(anyhow!("unknown note template")))
 }

@@ -66,6 +66,18 @@ struct Canonical<'a> {
     template: &'static str,
 }
 
+/// The canonical content a signature fixes (see the module header): the export ships it,
+/// so anyone can recompute the hash.
+pub fn canonical(
+    template: Template,
+    client: UserId,
+    author: UserId,
+    sections: &BTreeMap<String, String>,
+) -> Result<Vec<u8>, Error> {
+    let canonical = Canonical { author, client, sections, template: code(template) };
+    serde_json::to_vec(&canonical).map_err(|e| Error::Internal(e.into()))
+}
+
 /// SHA-256 of the canonical content (see the module header).
 pub fn content_hash(
     template: Template,
@@ -73,8 +85,7 @@ pub fn content_hash(
     author: UserId,
     sections: &BTreeMap<String, String>,
 ) -> Result<Vec<u8>, Error> {
-    let canonical = Canonical { author, client, sections, template: code(template) };
-    let bytes = serde_json::to_vec(&canonical).map_err(|e| Error::Internal(e.into()))?;
+    let bytes = canonical(template, client, author, sections)?;
     Ok(ring::digest::digest(&ring::digest::SHA256, &bytes).as_ref().to_vec())
 }
 

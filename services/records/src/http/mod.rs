@@ -5,6 +5,7 @@ mod break_glass;
 mod caller;
 mod clients;
 mod clinical;
+mod export;
 mod notes;
 mod psychotherapy;
 
@@ -23,6 +24,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .merge(break_glass::router())
         .merge(clinical::router())
         .merge(amendments::router())
+        .merge(export::router())
         .with_state(state)
 }
 

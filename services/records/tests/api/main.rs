@@ -14,6 +14,7 @@ mod break_glass;
 mod care_team;
 mod chart;
 mod diagnoses;
+mod export;
 mod harness;
 mod health;
 mod medications;

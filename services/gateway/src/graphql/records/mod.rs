@@ -1,11 +1,12 @@
 //! The records domain of the schema: the client chart (demographics; diagnoses, treatment
 //! plan, medications and amendment requests as its fields), progress notes, psychotherapy
-//! notes and break-glass.
+//! notes, break-glass and the chart export.
 
 pub mod amendments;
 pub mod break_glass;
 mod chart_fields;
 pub mod clinical;
+pub mod export;
 pub mod mutation;
 pub mod notes;
 pub mod psychotherapy;

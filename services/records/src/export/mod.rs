@@ -1,0 +1,9 @@
+//! The chart export (right of access) as pure functions: a [`ChartRecord`] (what was read
+//! and decrypted) rendered as a FHIR R4 Bundle ([`fhir`]) or a readable HTML page ([`html`]).
+//! No I/O here: `chart::export` reads, audits and calls these.
+
+pub mod fhir;
+pub mod html;
+mod record;
+
+pub use record::{ChartRecord, Counts};
