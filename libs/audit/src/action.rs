@@ -149,6 +149,16 @@ pub mod records {
     pub const NOTE_SIGNED: Action = Action::new("records.note.signed");
     pub const NOTE_AMENDED: Action = Action::new("records.note.amended");
     pub const NOTE_READ: Action = Action::new("records.note.read");
+    /// Documents: one uploaded, the list shown (titles), one downloaded (its content).
+    pub const DOCUMENT_UPLOADED: Action = Action::new("records.document.uploaded");
+    pub const DOCUMENTS_LISTED: Action = Action::new("records.document.listed");
+    pub const DOCUMENT_DOWNLOADED: Action = Action::new("records.document.downloaded");
+    /// Forms: a practice template created or versioned (no subject: templates hold no PHI), a
+    /// response submitted, responses shown, an instrument's score history shown.
+    pub const FORM_TEMPLATE_SAVED: Action = Action::new("records.form_template.saved");
+    pub const FORM_RESPONSE_SUBMITTED: Action = Action::new("records.form_response.submitted");
+    pub const FORM_RESPONSES_READ: Action = Action::new("records.form_response.read");
+    pub const ASSESSMENT_HISTORY_READ: Action = Action::new("records.assessment_history.read");
 
     /// Every records action, for tests and documentation.
     pub const ALL: &[Action] = &[
@@ -160,6 +170,13 @@ pub mod records {
         NOTE_SIGNED,
         NOTE_AMENDED,
         NOTE_READ,
+        DOCUMENT_UPLOADED,
+        DOCUMENTS_LISTED,
+        DOCUMENT_DOWNLOADED,
+        FORM_TEMPLATE_SAVED,
+        FORM_RESPONSE_SUBMITTED,
+        FORM_RESPONSES_READ,
+        ASSESSMENT_HISTORY_READ,
     ];
 }
 

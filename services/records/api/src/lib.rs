@@ -3,5 +3,7 @@
 //! must never log these values.
 
 pub mod chart;
+pub mod documents;
+pub mod forms;
 pub mod notes;
 pub mod paths;

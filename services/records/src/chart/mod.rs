@@ -3,5 +3,7 @@
 
 pub mod access;
 pub mod demographics;
+pub mod documents;
+pub mod forms;
 pub mod notes;
 pub mod search;

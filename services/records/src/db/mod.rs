@@ -9,4 +9,6 @@ pub(crate) fn stmt(sql: &str, values: impl IntoIterator<Item = Value>) -> Statem
 }
 
 pub(crate) mod clients;
+pub(crate) mod documents;
+pub(crate) mod forms;
 pub(crate) mod notes;

@@ -2,6 +2,8 @@
 
 mod caller;
 mod clients;
+mod documents;
+mod forms;
 mod notes;
 
 use axum::Router;
@@ -9,5 +11,10 @@ use axum::Router;
 use crate::state::AppState;
 
 pub(crate) fn router(state: AppState) -> Router {
-    Router::new().merge(clients::router()).merge(notes::router()).with_state(state)
+    Router::new()
+        .merge(clients::router())
+        .merge(notes::router())
+        .merge(documents::router())
+        .merge(forms::router())
+        .with_state(state)
 }

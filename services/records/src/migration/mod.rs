@@ -3,6 +3,8 @@
 
 mod m20261201_000002_create_clients;
 mod m20261210_000003_create_notes;
+mod m20261221_000004_create_documents;
+mod m20261221_000005_create_forms;
 
 use sea_orm_migration::{MigrationTrait, MigratorTrait};
 use tp_db::migration::CreateServiceSchema;
@@ -18,6 +20,8 @@ impl MigratorTrait for Migrator {
             Box::new(CreateServiceSchema(Service::Records)),
             Box::new(m20261201_000002_create_clients::CreateClients),
             Box::new(m20261210_000003_create_notes::CreateNotes),
+            Box::new(m20261221_000004_create_documents::CreateDocuments),
+            Box::new(m20261221_000005_create_forms::CreateForms),
         ]
     }
 

@@ -10,6 +10,8 @@
 mod access;
 mod audit;
 mod chart;
+mod documents;
+mod forms;
 mod harness;
 mod health;
 mod notes;
