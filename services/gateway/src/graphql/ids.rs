@@ -24,6 +24,11 @@ pub fn note_id(id: &ID) -> Result<uuid::Uuid, GqlError> {
     uuid::Uuid::parse_str(id).map_err(|_| GqlError::bad_input("malformed note id"))
 }
 
+/// A uuid id of `what` (a document, a form template).
+pub fn uuid(id: &ID, what: &'static str) -> Result<uuid::Uuid, GqlError> {
+    uuid::Uuid::parse_str(id).map_err(|_| GqlError::bad_input(format!("malformed {what} id")))
+}
+
 /// Opaque Relay cursor over a user id: clients must not build cursors themselves.
 pub fn user_cursor(user: UserId) -> String {
     URL_SAFE_NO_PAD.encode(format!("user:{user}"))

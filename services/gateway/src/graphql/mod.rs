@@ -7,7 +7,7 @@ pub mod error;
 mod identity;
 mod ids;
 mod limits;
-mod records;
+pub(crate) mod records;
 
 use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
 
@@ -21,6 +21,7 @@ pub struct Query(
     identity::query::IdentityQuery,
     records::query::RecordsQuery,
     records::notes::NotesQuery,
+    records::forms::FormsQuery,
     audit::query::AuditQuery,
 );
 
@@ -29,6 +30,7 @@ pub struct Mutation(
     identity::mutation::IdentityMutation,
     records::mutation::RecordsMutation,
     records::notes::NotesMutation,
+    records::forms::FormsMutation,
 );
 
 #[derive(MergedSubscription, Default)]

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use crate::harness::{Platform, codes, spawn};
+use crate::harness::{Person, Platform, codes, spawn};
 use crate::ws::{Next, subscribe};
 
 /// How the suite exercises a field.
@@ -135,7 +135,10 @@ const FIELDS: &[(&str, &[&str], Exercise)] = &[
     (
         "Query.client",
         &["id"],
-        ForeignIds("query($a_client: ID!) { client(id: $a_client) { id demographics { legalName } } }"),
+        ForeignIds(
+            "query($a_client: ID!) { client(id: $a_client) { id demographics { legalName } documents { id title } \
+             formResponses { id answers } assessmentHistory(instrument: PHQ9) { responseId } } }",
+        ),
     ),
     (
         "Query.searchClients",
@@ -147,6 +150,26 @@ const FIELDS: &[(&str, &[&str], Exercise)] = &[
         &["clientId", "input"],
         ForeignIds(
             r#"mutation($a_client: ID!) { updateClientDemographics(clientId: $a_client, input: {legalName: "Overwritten"}) { id } }"#,
+        ),
+    ),
+    ("Query.formTemplates", &[], OwnPractice("{ formTemplates { id title schema } }")),
+    (
+        "Mutation.createFormTemplate",
+        &["input"],
+        OwnPractice(r#"mutation { createFormTemplate(input: {title: "B's form", schema: {type: "object"}}) { id } }"#),
+    ),
+    (
+        "Mutation.createFormTemplateVersion",
+        &["templateId", "input"],
+        ForeignIds(
+            r#"mutation($a_template: ID!) { createFormTemplateVersion(templateId: $a_template, input: {title: "Taken", schema: {type: "object"}}) { id version } }"#,
+        ),
+    ),
+    (
+        "Mutation.submitFormResponse",
+        &["clientId", "input"],
+        ForeignIds(
+            "mutation($a_client: ID!) { submitFormResponse(clientId: $a_client, input: {instrument: PHQ9, answers: [0, 0, 0, 0, 0, 0, 0, 0, 0]}) { id } }",
         ),
     ),
     ("Subscription.careTeamChanges", &[], Subscription("subscription { careTeamChanges { clinicianId } }")),
@@ -206,7 +229,9 @@ async fn practice_a(platform: &Platform) -> PracticeA {
     let (_, body) = platform.gql(Some(&clinician.token), note, json!({ "id": client.user.to_string() })).await;
     let a_note =
         body["data"]["createProgressNote"]["id"].as_str().unwrap_or_else(|| panic!("A's note: {body}")).to_owned();
+    let (a_template, a_document) = forms_and_documents_of_a(platform, &clinician, &client).await;
     let vars = json!({
+        "a_template": a_template.clone(),
         "a_note": a_note.clone(),
         "a_name": a_name.clone(),
         "a_clinician": clinician.user.to_string(), "a_client": client.user.to_string(),
@@ -216,15 +241,41 @@ async fn practice_a(platform: &Platform) -> PracticeA {
         .into_iter()
         .chain([staff.user.to_string(), api, clinician.session.to_string(), admin.session.to_string()])
         .chain([a_name, "555-0100".to_owned(), a_note, "A's plan".to_owned()])
+        .chain([a_template, "A's intake".to_owned(), a_document, "A's letter".to_owned()])
         .collect();
     PracticeA { vars, ids, admin: admin.token }
+}
+
+/// A's clinician defines a form template and uploads a document for A's client, who answers
+/// a PHQ-9: their ids and titles must never reach B.
+async fn forms_and_documents_of_a(platform: &Platform, clinician: &Person, client: &Person) -> (String, String) {
+    let template = r#"mutation { createFormTemplate(input: {title: "A's intake", schema: {type: "object"}}) { id } }"#;
+    let (_, body) = platform.gql(Some(&clinician.token), template, json!({})).await;
+    let a_template =
+        body["data"]["createFormTemplate"]["id"].as_str().unwrap_or_else(|| panic!("A's template: {body}"));
+    let phq = "mutation($id: ID!) { submitFormResponse(clientId: $id, input: {instrument: PHQ9, answers: [1, 1, 1, 1, 1, 1, 1, 1, 1]}) { id } }";
+    let (_, body) = platform.gql(Some(&client.token), phq, json!({ "id": client.user.to_string() })).await;
+    assert!(body["errors"].is_null(), "A's response: {body}");
+    let url = format!("{}/files/clients/{}/documents", platform.gateway().address, client.user);
+    let response = platform
+        .http
+        .post(url)
+        .bearer_auth(&clinician.token)
+        .header("x-document-title", "A%27s%20letter")
+        .body("A's letter, as text")
+        .send()
+        .await
+        .unwrap();
+    let document: Value = response.json().await.unwrap();
+    let a_document = document["id"].as_str().unwrap_or_else(|| panic!("A's document: {document}"));
+    (a_template.to_owned(), a_document.to_owned())
 }
 
 /// What A's admin sees of A: compared before and after B's attempts.
 async fn snapshot(platform: &Platform, a: &PracticeA) -> Value {
     let query = "query($a_client: ID!) { tenant { id policy { idleTimeoutSecs mfaRequiredRoles } } \
                  members(first: 100) { edges { node { id roles status } } } \
-                 careTeam { clinicianId clientId } apiClients { id revoked approved } \
+                 careTeam { clinicianId clientId } apiClients { id revoked approved } formTemplates { id version title } \
                  client(id: $a_client) { demographics { legalName phone } updatedAt } }";
     let (_, body) = platform.gql(Some(&a.admin), query, json!({ "a_client": a.vars["a_client"] })).await;
     assert!(body["errors"].is_null(), "A's own view: {body}");

@@ -16,7 +16,7 @@ use crate::ws::{Next, subscribe};
 /// `$api` an API client of the practice, `$session` the caller's own session, `$chart` a
 /// client whose chart the caller may read if its role may (its own for a client, one on its
 /// care team for a clinician).
-const OPERATIONS: [(&str, &str); 28] = [
+const OPERATIONS: [(&str, &str); 33] = [
     ("me", "{ me { id roles } }"),
     ("me.profile", "{ me { profile { email } } }"),
     ("me.memberships", "{ me { memberships { tenantId } } }"),
@@ -65,6 +65,20 @@ const OPERATIONS: [(&str, &str); 28] = [
         "updateClientDemographics",
         r#"mutation($chart: ID!) { updateClientDemographics(clientId: $chart, input: {legalName: "Pat Doe"}) { id } }"#,
     ),
+    ("formTemplates", "{ formTemplates { id } }"),
+    (
+        "createFormTemplate",
+        r#"mutation { createFormTemplate(input: {title: "Intake", schema: {type: "object"}}) { id } }"#,
+    ),
+    (
+        "submitFormResponse",
+        "mutation($chart: ID!) { submitFormResponse(clientId: $chart, input: {instrument: GAD7, answers: [0, 0, 0, 0, 0, 0, 0]}) { id } }",
+    ),
+    ("client.documents", "query($chart: ID!) { client(id: $chart) { documents { id } } }"),
+    (
+        "client.forms",
+        "query($chart: ID!) { client(id: $chart) { formResponses { id } assessmentHistory(instrument: PHQ9) { createdAt } } }",
+    ),
     // Last: it ends the caller's own session.
     ("endSession", "mutation($session: ID!) { endSession(id: $session) { id } }"),
 ];
@@ -76,15 +90,16 @@ const SUBSCRIPTIONS: [(&str, &str); 2] = [
 ];
 
 /// Per role: the operations' answers, then the subscriptions' answers.
-// Practice admins read notes only when on the client's care team ($chart's is not theirs).
+// Practice admins read notes and the clinical chart (documents, forms) only when on the client's
+// care team ($chart's is not theirs), and do not fill in forms.
 const EXPECTED: [(&str, &str, &str); 7] = [
-    ("practice_admin", "yyyyyyyyyyyyyyyyyyyyyy..y.yy", "yy"),
-    ("clinician", "yyyy..y.............y.yy..yy", "y."),
-    ("staff", "yyyy..y.............yy....yy", ".."),
-    ("client", "yyyy..y.............y....y.y", ".."),
-    ("api_client", "y...yyyyy...................", "yy"),
-    ("api_client_no_scope", "y...........................", ".."),
-    ("operator", "y...........................", ".."),
+    ("practice_admin", "yyyyyyyyyyyyyyyyyyyyyy..y.yyy...y", "yy"),
+    ("clinician", "yyyy..y.............y.yy..yyyyyyy", "y."),
+    ("staff", "yyyy..y.............yy....y.....y", ".."),
+    ("client", "yyyy..y.............y....y.y.yyyy", ".."),
+    ("api_client", "y...yyyyy........................", "yy"),
+    ("api_client_no_scope", "y................................", ".."),
+    ("operator", "y................................", ".."),
 ];
 
 struct Fixtures {

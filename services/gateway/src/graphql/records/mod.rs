@@ -1,5 +1,9 @@
-//! The records domain of the schema: the client chart (demographics) and progress notes.
+//! The records domain of the schema: the client chart (demographics, documents, forms) and
+//! progress notes.
 
+pub mod chart;
+pub mod documents;
+pub mod forms;
 pub mod mutation;
 pub mod notes;
 pub mod query;

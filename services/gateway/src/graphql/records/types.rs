@@ -28,8 +28,10 @@ pub struct Demographics {
     pub emergency_contact: Option<EmergencyContact>,
 }
 
-/// A client's chart. `demographics` is null until someone records them.
+/// A client's chart. `demographics` is null until someone records them; the clinical
+/// sub-fields are in `records::chart`.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct ClientChart {
     /// The client's user id.
     pub id: ID,
