@@ -2,8 +2,9 @@
 //!
 //! So far the chart holds demographics and contacts: read, replaced, and found by name
 //! through a blind index, each access checked (role, then care team) and audited in its own
-//! transaction; and progress notes (draft, signed and immutable, amended), for the care team
-//! only. Psychotherapy notes, forms, documents and exports are still to come (issue 5).
+//! transaction; progress notes (draft, signed and immutable, amended), for the care team
+//! only; documents (type sniffed, 20 MiB) and forms (practice JSON Schema templates, PHQ-9 and
+//! GAD-7 scored here). Psychotherapy notes and exports are still to come (issue 5).
 //! [`Records`] plugs it into the shared runtime (`tp_server`), which binds, layers and serves.
 
 mod audit;

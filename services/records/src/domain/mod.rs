@@ -1,5 +1,6 @@
 //! records' rules that need no I/O: validating demographics, normalising a name for the
-//! blind index, and which relationship a caller needs to a client's chart.
+//! blind index, which relationship a caller needs to a client's chart, what a document is
+//! (sniffed), form templates and answers, and instrument scores.
 
 pub mod demographics;
 pub mod form_schema;

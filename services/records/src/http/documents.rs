@@ -119,3 +119,43 @@ async fn download(
     ];
     Ok((headers, download.content.to_vec()).into_response())
 }
+
+#[cfg(test)]
+mod tests {
+    use axum::http::HeaderValue;
+
+    use super::*;
+
+    fn length(n: usize) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(CONTENT_LENGTH, HeaderValue::from(n));
+        headers
+    }
+
+    #[tokio::test]
+    async fn a_body_without_a_length_is_cut_off_at_the_first_byte_over_the_limit() {
+        // No Content-Length (as with a chunked upload): only the limit on reading stops it.
+        let exact = content(&HeaderMap::new(), Body::from(vec![b'a'; MAX_DOCUMENT_BYTES])).await;
+        assert_eq!(exact.map(|c| c.len()).ok(), Some(MAX_DOCUMENT_BYTES));
+        let over = content(&HeaderMap::new(), Body::from(vec![b'a'; MAX_DOCUMENT_BYTES + 1])).await;
+        assert!(matches!(over, Err(Error::TooLarge)));
+    }
+
+    #[tokio::test]
+    async fn a_declared_length_over_the_limit_is_refused_whatever_the_body() {
+        let refused = content(&length(MAX_DOCUMENT_BYTES + 1), Body::from(vec![b'a'; 10])).await;
+        assert!(matches!(refused, Err(Error::TooLarge)));
+        let far_over = content(&length(usize::MAX), Body::empty()).await;
+        assert!(matches!(far_over, Err(Error::TooLarge)));
+    }
+
+    #[test]
+    fn names_are_percent_decoded_utf8() {
+        let mut headers = HeaderMap::new();
+        headers.insert(TITLE_HEADER, HeaderValue::from_static("Caf%C3%A9%20notes"));
+        headers.insert(FILENAME_HEADER, HeaderValue::from_static("%FF"));
+        assert_eq!(text_header(&headers, TITLE_HEADER, "title").ok().flatten().as_deref(), Some("Café notes"));
+        assert!(text_header(&headers, FILENAME_HEADER, "filename").is_err());
+        assert_eq!(text_header(&HeaderMap::new(), FILENAME_HEADER, "filename").ok(), Some(None));
+    }
+}
