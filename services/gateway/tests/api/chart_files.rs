@@ -5,7 +5,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::harness::{Person, Platform, codes, spawn};
+use crate::harness::{Person, Platform, codes, spawn, spawn_with};
 
 const MAX: usize = 20 * 1024 * 1024;
 
@@ -118,4 +118,39 @@ async fn a_phq9_is_scored_by_the_server_and_shows_in_the_history_of_the_care_tea
     let (_, body) = p.gql(Some(&client.token), bad, id).await;
     assert_eq!(codes(&body), ["BAD_USER_INPUT"], "{body}");
     assert!(!body.to_string().contains("Secret-Tapir"), "{body}");
+}
+
+#[tokio::test]
+async fn the_file_routes_are_rate_limited_and_refuse_a_revoked_session_like_graphql() {
+    let p = spawn_with(|f| f.merge(("gateway.rate_limit.per_principal_per_minute", 3))).await;
+    let tenant = p.tenant().await;
+    let clinician = p.person(tenant, &["clinician"]).await;
+    let client = p.person(tenant, &["client"]).await;
+    p.assign(tenant, clinician.user, client.user).await;
+    // All four requests in one one-minute window.
+    let second = tp_testkit::tokens::unix_now().rem_euclid(60);
+    if second >= 50 {
+        tokio::time::sleep(std::time::Duration::from_secs((60 - second).unsigned_abs() + 1)).await;
+    }
+    let (status, doc) = upload(&p, Some(&client.token), &client, pdf(10)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{doc}");
+    let (status, doc) = upload(&p, Some(&clinician.token), &client, pdf(10)).await;
+    assert_eq!(status, StatusCode::CREATED, "{doc}");
+    let url = format!("{}{}", p.gateway().address, doc["downloadUrl"].as_str().unwrap());
+    for _ in 0..2 {
+        assert_eq!(p.http.get(&url).bearer_auth(&clinician.token).send().await.unwrap().status(), StatusCode::OK);
+    }
+
+    // The clinician's fourth request in the minute.
+    let response = p.http.get(&url).bearer_auth(&clinician.token).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(response.headers().contains_key("retry-after"));
+    assert_eq!(codes(&response.json().await.unwrap()), ["RATE_LIMITED"]);
+
+    // The client's session ended: its token no longer opens the file routes.
+    let end = "mutation($id: ID!) { endSession(id: $id) { id } }";
+    let (_, body) = p.gql(Some(&client.token), end, json!({ "id": client.session.to_string() })).await;
+    assert!(body["errors"].is_null(), "{body}");
+    let response = p.http.get(&url).bearer_auth(&client.token).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
 }
