@@ -98,7 +98,14 @@ pub async fn insert_template(
          select $1, $2, v, $3, $4, $5 from (select {version} as v) n where v is not null returning {TEMPLATE_COLUMNS}"
     );
     let values: [Value; 5] = [tenant(tx), id.into(), title.into(), schema.clone().into(), (*by.as_uuid()).into()];
-    tx.query_one_raw(stmt(&sql, values)).await?.as_ref().map(template).transpose()
+    match tx.query_one_raw(stmt(&sql, values)).await {
+        Ok(row) => row.as_ref().map(template).transpose(),
+        // Two versions saved at once computed the same number; the later one is told so.
+        Err(err) if matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => {
+            Err(Error::Conflict("another version of this template was saved at the same time; try again"))
+        }
+        Err(err) => Err(err.into()),
+    }
 }
 
 /// The latest version of each template of the practice, by title.

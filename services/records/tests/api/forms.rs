@@ -240,3 +240,30 @@ async fn templates_responses_and_histories_are_audited_and_refusals_recorded() {
     );
     assert_eq!(s.p.events(s.other).await, vec![]);
 }
+
+#[tokio::test]
+async fn versions_saved_at_the_same_time_get_distinct_numbers_or_a_conflict_never_an_error() {
+    let s = setup().await;
+    let (_, v1) = s.template(&s.clinician, intake(&[])).await;
+    let versions = paths::form_template_versions(s.tenant, v1["id"].as_str().unwrap().parse().unwrap());
+    let save = || s.p.call(&s.clinician, Method::POST, &versions, Some(intake(&["concern"])));
+
+    let answers = futures_join(save(), save(), save()).await;
+
+    let mut numbers = Vec::new();
+    for (status, body) in answers {
+        match status {
+            StatusCode::CREATED => numbers.push(body["version"].as_u64().unwrap()),
+            StatusCode::CONFLICT => assert_eq!(code(&body), "RECORDS_CONFLICT"),
+            other => panic!("{other}: {body}"),
+        }
+    }
+    let distinct: std::collections::BTreeSet<_> = numbers.iter().collect();
+    assert_eq!(distinct.len(), numbers.len(), "{numbers:?}");
+    assert!(!numbers.is_empty());
+}
+
+async fn futures_join<F: std::future::Future>(a: F, b: F, c: F) -> [F::Output; 3] {
+    let (a, b, c) = tokio::join!(a, b, c);
+    [a, b, c]
+}
