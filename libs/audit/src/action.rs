@@ -177,6 +177,16 @@ pub mod records {
     /// The chart was exported (right of access); details hold the format and how many
     /// resources of each kind went out, never their content.
     pub const CHART_EXPORTED: Action = Action::new("records.chart.exported");
+    /// Documents: one uploaded, the list shown (titles), one downloaded (its content).
+    pub const DOCUMENT_UPLOADED: Action = Action::new("records.document.uploaded");
+    pub const DOCUMENTS_LISTED: Action = Action::new("records.document.listed");
+    pub const DOCUMENT_DOWNLOADED: Action = Action::new("records.document.downloaded");
+    /// Forms: a practice template created or versioned (no subject: templates hold no PHI), a
+    /// response submitted, responses shown, an instrument's score history shown.
+    pub const FORM_TEMPLATE_SAVED: Action = Action::new("records.form_template.saved");
+    pub const FORM_RESPONSE_SUBMITTED: Action = Action::new("records.form_response.submitted");
+    pub const FORM_RESPONSES_READ: Action = Action::new("records.form_response.read");
+    pub const ASSESSMENT_HISTORY_READ: Action = Action::new("records.assessment_history.read");
 
     /// Every records action, for tests and documentation.
     pub const ALL: &[Action] = &[
@@ -205,6 +215,13 @@ pub mod records {
         AMENDMENT_REQUESTS_READ,
         AMENDMENT_REVIEWED,
         CHART_EXPORTED,
+        DOCUMENT_UPLOADED,
+        DOCUMENTS_LISTED,
+        DOCUMENT_DOWNLOADED,
+        FORM_TEMPLATE_SAVED,
+        FORM_RESPONSE_SUBMITTED,
+        FORM_RESPONSES_READ,
+        ASSESSMENT_HISTORY_READ,
     ];
 }
 

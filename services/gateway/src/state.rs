@@ -22,6 +22,8 @@ pub struct AppState {
     pub schema: ApiSchema,
     pub gate: Gate,
     pub identity: IdentityClient,
+    /// Also in the schema data; the file routes (`/files/…`) call it directly.
+    pub records: RecordsClient,
     pub settings: Arc<GatewaySettings>,
     pub graphiql: bool,
 }
@@ -36,6 +38,7 @@ impl AppState {
         let identity = IdentityClient(identity);
         let records = Downstream::new("records", &gateway.records_url, timeout)
             .map_err(|e| StartupError::Config(format!("records client: {e}")))?;
+        let records = RecordsClient(records);
         let audit = Downstream::new("audit", &gateway.audit_url, timeout)
             .map_err(|e| StartupError::Config(format!("audit client: {e}")))?;
         let hub = EventHub::start(settings.redis.url.expose_secret().to_owned());
@@ -43,7 +46,7 @@ impl AppState {
         let schema = builder(&gateway.limits, gateway.introspection(settings.environment))
             .extension(ConnectionOperations(gate.clone()))
             .data(identity.clone())
-            .data(RecordsClient(records))
+            .data(records.clone())
             .data(AuditClient(audit))
             .data(hub)
             .data(gate.clone())
@@ -52,6 +55,7 @@ impl AppState {
             schema,
             gate,
             identity,
+            records,
             graphiql: gateway.graphiql(settings.environment),
             settings: Arc::new(gateway),
         })

@@ -2,6 +2,7 @@
 //! Every `Display` is safe to show a client (no PHI, no SQL); causes stay in `#[source]`
 //! for the logs (`tp_errors::into_response` logs server-side ones once, with an error id).
 
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use tp_errors::{ErrorKind, ServiceError};
 
@@ -17,6 +18,13 @@ pub enum Error {
     Conflict(&'static str),
     #[error("invalid {field}: {reason}")]
     Invalid { field: &'static str, reason: &'static str },
+    /// A document over the limit: answered 413 (kind BAD_USER_INPUT).
+    #[error("the document exceeds the limit of 20 MiB (20971520 bytes)")]
+    TooLarge,
+    /// A document whose content is none of the accepted types, whatever its name or declared
+    /// type says: answered 415 (kind BAD_USER_INPUT).
+    #[error("the document's content is not a PDF, PNG, JPEG or plain UTF-8 text file")]
+    UnsupportedMediaType,
     /// identity (care-team check), Vault or the database is unreachable: the request is
     /// refused rather than answered on a guess.
     #[error("a dependency is unavailable")]
@@ -39,7 +47,7 @@ impl ServiceError for Error {
             Error::Forbidden => ErrorKind::Forbidden,
             Error::NotFound => ErrorKind::NotFound,
             Error::Conflict(_) => ErrorKind::Conflict,
-            Error::Invalid { .. } => ErrorKind::BadUserInput,
+            Error::Invalid { .. } | Error::TooLarge | Error::UnsupportedMediaType => ErrorKind::BadUserInput,
             Error::Unavailable(_) => ErrorKind::Unavailable,
             Error::Internal(_) => ErrorKind::Internal,
         }
@@ -51,6 +59,8 @@ impl ServiceError for Error {
             Error::NotFound => "RECORDS_NOT_FOUND",
             Error::Conflict(_) => "RECORDS_CONFLICT",
             Error::Invalid { .. } => "RECORDS_INVALID_INPUT",
+            Error::TooLarge => "RECORDS_DOCUMENT_TOO_LARGE",
+            Error::UnsupportedMediaType => "RECORDS_DOCUMENT_TYPE_REFUSED",
             Error::Unavailable(_) => "RECORDS_UNAVAILABLE",
             Error::Internal(_) => "RECORDS_INTERNAL",
         }
@@ -109,6 +119,17 @@ impl From<tp_audit_log::AuditError> for Error {
 
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
-        tp_errors::into_response(self)
+        // tp_errors' kinds have no 413/415; the kind stays BAD_USER_INPUT for callers that
+        // map kinds, and the status says precisely what was wrong with the upload.
+        let status = match self {
+            Error::TooLarge => Some(StatusCode::PAYLOAD_TOO_LARGE),
+            Error::UnsupportedMediaType => Some(StatusCode::UNSUPPORTED_MEDIA_TYPE),
+            _ => None,
+        };
+        let mut response = tp_errors::into_response(self);
+        if let Some(status) = status {
+            *response.status_mut() = status;
+        }
+        response
     }
 }

@@ -5,8 +5,9 @@
 //! transaction; and progress notes (draft, signed and immutable, amended), for the care team
 //! only; diagnoses, the treatment plan, medications and amendment requests, for the care team
 //! and the client themself; psychotherapy notes, their author's alone; break-glass openings.
-//! A client's record is exported (right of access) as a FHIR R4 Bundle or an HTML summary.
-//! Forms and documents are still to come (issue 5).
+//! Documents (type sniffed, 20 MiB) and forms (practice JSON Schema templates, PHQ-9 and GAD-7
+//! scored here). A client's record is exported (right of access) as a FHIR R4 Bundle or an
+//! HTML summary.
 //! [`Records`] plugs it into the shared runtime (`tp_server`), which binds, layers and serves.
 
 mod audit;

@@ -30,6 +30,13 @@ pub struct Downstream {
     http: reqwest::Client,
 }
 
+/// A service's answer as it came: status, content type and body.
+pub struct RawAnswer {
+    pub status: StatusCode,
+    pub content_type: Option<String>,
+    pub body: Vec<u8>,
+}
+
 /// What a service failed with, as its error body says (tp_errors::ErrorBody).
 #[derive(serde::Deserialize)]
 struct ErrorBody {
@@ -118,6 +125,41 @@ impl Downstream {
         path: &str,
         body: Option<&B>,
     ) -> Result<Vec<u8>, GqlError> {
+        let mut request = self.request(cx, method, path)?;
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let answer = self.answer(request, MAX_RESPONSE_BYTES).await?;
+        if answer.status.is_success() {
+            return Ok(answer.body);
+        }
+        Err(self.failure(answer.status, &answer.body))
+    }
+
+    /// A call with a raw body (a document upload) or a raw answer (a download): `headers`
+    /// added, the answer read up to `max` bytes and returned whatever its status (map a
+    /// failure with [`Downstream::failure`]), under `timeout` instead of the usual one.
+    #[tracing::instrument(skip_all, fields(service = self.name, %method))]
+    pub async fn raw(
+        &self,
+        cx: &RequestCtx,
+        (method, path): (Method, &str),
+        headers: &[(&'static str, String)],
+        body: Option<Vec<u8>>,
+        (max, timeout): (usize, Duration),
+    ) -> Result<RawAnswer, GqlError> {
+        let mut request = self.request(cx, method, path)?.timeout(timeout);
+        for (name, value) in headers {
+            request = request.header(*name, value);
+        }
+        if let Some(body) = body {
+            request = request.body(body);
+        }
+        self.answer(request, max).await
+    }
+
+    /// A request to `path` with the caller's token, the request id and the trace context.
+    fn request(&self, cx: &RequestCtx, method: Method, path: &str) -> Result<reqwest::RequestBuilder, GqlError> {
         let caller = cx.caller()?;
         let mut request = self
             .http
@@ -136,26 +178,27 @@ impl Downstream {
                 request = request.header(name, value);
             }
         }
-        if let Some(body) = body {
-            request = request.json(body);
-        }
+        Ok(request)
+    }
+
+    /// Sends `request` and reads its answer, never more than `max` bytes of it.
+    async fn answer(&self, request: reqwest::RequestBuilder, max: usize) -> Result<RawAnswer, GqlError> {
         let transport = |source| CallError::Transport { service: self.name, source };
         let mut response = request.send().await.map_err(|e| unavailable(&transport(e)))?;
         let status = response.status();
+        let content_type =
+            response.headers().get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
         let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(|e| unavailable(&transport(e)))? {
-            if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
+            if body.len() + chunk.len() > max {
                 return Err(unavailable(&CallError::TooLarge { service: self.name }));
             }
             body.extend_from_slice(&chunk);
         }
-        if status.is_success() {
-            return Ok(body);
-        }
-        Err(self.failure(status, &body))
+        Ok(RawAnswer { status, content_type, body })
     }
 
-    fn decode<T: DeserializeOwned>(&self, bytes: &[u8]) -> Result<T, GqlError> {
+    pub fn decode<T: DeserializeOwned>(&self, bytes: &[u8]) -> Result<T, GqlError> {
         serde_json::from_slice(bytes).map_err(|e| {
             GqlError::server(ErrorKind::Internal, &CallError::Body { service: self.name, source: e.into() })
         })
@@ -163,7 +206,7 @@ impl Downstream {
 
     /// A service's refusal keeps its kind and message (services' messages are client-safe by
     /// contract); its own failures become UNAVAILABLE here.
-    fn failure(&self, status: StatusCode, bytes: &[u8]) -> GqlError {
+    pub fn failure(&self, status: StatusCode, bytes: &[u8]) -> GqlError {
         match serde_json::from_slice::<ErrorBody>(bytes) {
             Ok(ErrorBody { error }) if !error.kind.is_server_side() => GqlError::new(error.kind, error.message),
             _ => unavailable(&CallError::Status { service: self.name, status }),

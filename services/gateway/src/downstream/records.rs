@@ -10,13 +10,18 @@ use tp_records_api::clinical::{
     CurrentTreatmentPlan, Diagnosis, DiagnosisInput, DiagnosisList, Medication, MedicationInput, MedicationList,
     TreatmentPlan, TreatmentPlanInput,
 };
+use tp_records_api::documents::{DocumentList, MAX_DOCUMENT_BYTES};
 use tp_records_api::export::ExportFormat;
+use tp_records_api::forms::{
+    AssessmentHistory, FormResponse, FormResponseList, FormTemplate, FormTemplateList, Instrument, ResponseInput,
+    TemplateInput,
+};
 use tp_records_api::notes::{Note, NoteInput, NoteList};
 use tp_records_api::paths;
 use tp_records_api::psychotherapy::{PsychotherapyNote, PsychotherapyNoteInput, PsychotherapyNoteList};
 use uuid::Uuid;
 
-use crate::downstream::Downstream;
+use crate::downstream::{Downstream, RawAnswer};
 use crate::graphql::context::RequestCtx;
 use crate::graphql::error::GqlError;
 
@@ -236,4 +241,83 @@ impl RecordsClient {
     ) -> Result<String, GqlError> {
         self.0.get_text(cx, &paths::export(tenant, client, format)).await
     }
+
+    pub async fn documents(&self, cx: &RequestCtx, tenant: TenantId, client: UserId) -> Result<DocumentList, GqlError> {
+        self.0.get(cx, &paths::documents(tenant, client)).await
+    }
+
+    /// Forwards an upload (the file and its percent-encoded title and file name headers) and
+    /// returns records' answer as it came, so its 413 and 415 reach the caller unchanged.
+    pub async fn upload_document(
+        &self,
+        cx: &RequestCtx,
+        (tenant, client): (TenantId, UserId),
+        headers: &[(&'static str, String)],
+        content: Vec<u8>,
+    ) -> Result<RawAnswer, GqlError> {
+        let path = paths::documents(tenant, client);
+        self.0.raw(cx, (Method::POST, &path), headers, Some(content), (MAX_RESPONSE, FILE_TIMEOUT)).await
+    }
+
+    /// A document's content with its content type, as records answered.
+    pub async fn download_document(
+        &self,
+        cx: &RequestCtx,
+        (tenant, client, document): (TenantId, UserId, Uuid),
+    ) -> Result<RawAnswer, GqlError> {
+        let path = paths::document_content(tenant, client, document);
+        self.0.raw(cx, (Method::GET, &path), &[], None, (MAX_DOCUMENT_BYTES, FILE_TIMEOUT)).await
+    }
+
+    pub async fn form_templates(&self, cx: &RequestCtx, tenant: TenantId) -> Result<FormTemplateList, GqlError> {
+        self.0.get(cx, &paths::form_templates(tenant)).await
+    }
+
+    /// A new template (`template` `None`) or a new version of one.
+    pub async fn save_form_template(
+        &self,
+        cx: &RequestCtx,
+        tenant: TenantId,
+        template: Option<Uuid>,
+        input: &TemplateInput,
+    ) -> Result<FormTemplate, GqlError> {
+        let path = match template {
+            Some(template) => paths::form_template_versions(tenant, template),
+            None => paths::form_templates(tenant),
+        };
+        self.0.send_json(cx, Method::POST, &path, input).await
+    }
+
+    pub async fn submit_form_response(
+        &self,
+        cx: &RequestCtx,
+        tenant: TenantId,
+        client: UserId,
+        input: &ResponseInput,
+    ) -> Result<FormResponse, GqlError> {
+        self.0.send_json(cx, Method::POST, &paths::form_responses(tenant, client), input).await
+    }
+
+    pub async fn form_responses(
+        &self,
+        cx: &RequestCtx,
+        tenant: TenantId,
+        client: UserId,
+    ) -> Result<FormResponseList, GqlError> {
+        self.0.get(cx, &paths::form_responses(tenant, client)).await
+    }
+
+    pub async fn assessment_history(
+        &self,
+        cx: &RequestCtx,
+        (tenant, client): (TenantId, UserId),
+        instrument: Instrument,
+    ) -> Result<AssessmentHistory, GqlError> {
+        self.0.get(cx, &paths::assessments(tenant, client, instrument)).await
+    }
 }
+
+/// Largest JSON answer to an upload (a document's metadata).
+const MAX_RESPONSE: usize = 64 * 1024;
+/// A 20 MiB transfer, sealed or opened and written or read, takes longer than a JSON call.
+const FILE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);

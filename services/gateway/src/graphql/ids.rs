@@ -21,12 +21,17 @@ pub fn client_id(id: &ID) -> Result<ClientId, GqlError> {
 }
 
 pub fn note_id(id: &ID) -> Result<uuid::Uuid, GqlError> {
-    uuid::Uuid::parse_str(id).map_err(|_| GqlError::bad_input("malformed note id"))
+    uuid(id, "note")
 }
 
 /// The id of a chart item (a diagnosis, a medication, an amendment request).
 pub fn item_id(id: &ID) -> Result<uuid::Uuid, GqlError> {
-    uuid::Uuid::parse_str(id).map_err(|_| GqlError::bad_input("malformed id"))
+    uuid(id, "item")
+}
+
+/// A uuid id of `what` (a note, a document, a form template…).
+pub fn uuid(id: &ID, what: &'static str) -> Result<uuid::Uuid, GqlError> {
+    uuid::Uuid::parse_str(id).map_err(|_| GqlError::bad_input(format!("malformed {what} id")))
 }
 
 /// Opaque Relay cursor over a user id: clients must not build cursors themselves.

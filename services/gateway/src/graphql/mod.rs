@@ -7,7 +7,7 @@ pub mod error;
 mod identity;
 mod ids;
 mod limits;
-mod records;
+pub(crate) mod records;
 
 use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
 
@@ -24,6 +24,7 @@ pub struct Query(
     records::psychotherapy::PsychotherapyQuery,
     records::break_glass::BreakGlassQuery,
     records::export::ExportQuery,
+    records::forms::FormsQuery,
     audit::query::AuditQuery,
 );
 
@@ -36,6 +37,7 @@ pub struct Mutation(
     records::break_glass::BreakGlassMutation,
     records::clinical::ClinicalMutation,
     records::amendments::AmendmentsMutation,
+    records::forms::FormsMutation,
 );
 
 #[derive(MergedSubscription, Default)]

@@ -1,7 +1,8 @@
 //! HTTP routes of the gateway: `POST /graphql`, the WebSocket and GraphiQL at
-//! `GET /graphql`, and the SDL at `GET /schema.graphql`.
+//! `GET /graphql`, the SDL at `GET /schema.graphql`, and document files at `/files/…`.
 
 mod admission;
+mod files;
 mod post;
 mod reply;
 mod ws;
@@ -17,6 +18,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/graphql", get(ws::get_graphql).post(post::post_graphql))
         .route("/schema.graphql", get(sdl))
+        .merge(files::router())
         .with_state(state)
 }
 

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use crate::harness::{Platform, codes, spawn};
+use crate::harness::{Person, Platform, codes, spawn};
 use crate::ws::{Next, subscribe};
 
 /// How the suite exercises a field.
@@ -142,7 +142,8 @@ const FIELDS: &[(&str, &[&str], Exercise)] = &[
         &["id"],
         ForeignIds(
             "query($a_client: ID!) { client(id: $a_client) { id demographics { legalName } diagnoses { code } \
-             treatmentPlan { problem } medications { name } amendmentRequests { whatIsWrong } } }",
+             treatmentPlan { problem } medications { name } amendmentRequests { whatIsWrong } documents { id title } \
+             formResponses { id answers } assessmentHistory(instrument: PHQ9) { responseId } } }",
         ),
     ),
     (
@@ -235,6 +236,26 @@ const FIELDS: &[(&str, &[&str], Exercise)] = &[
             r#"mutation($a_client: ID!, $a_diagnosis: ID!) { reviewAmendment(clientId: $a_client, requestId: $a_diagnosis, input: {decision: ACCEPTED, reason: "x"}) { id } }"#,
         ),
     ),
+    ("Query.formTemplates", &[], OwnPractice("{ formTemplates { id title schema } }")),
+    (
+        "Mutation.createFormTemplate",
+        &["input"],
+        OwnPractice(r#"mutation { createFormTemplate(input: {title: "B's form", schema: {type: "object"}}) { id } }"#),
+    ),
+    (
+        "Mutation.createFormTemplateVersion",
+        &["templateId", "input"],
+        ForeignIds(
+            r#"mutation($a_template: ID!) { createFormTemplateVersion(templateId: $a_template, input: {title: "Taken", schema: {type: "object"}}) { id version } }"#,
+        ),
+    ),
+    (
+        "Mutation.submitFormResponse",
+        &["clientId", "input"],
+        ForeignIds(
+            "mutation($a_client: ID!) { submitFormResponse(clientId: $a_client, input: {instrument: PHQ9, answers: [0, 0, 0, 0, 0, 0, 0, 0, 0]}) { id } }",
+        ),
+    ),
     ("Subscription.careTeamChanges", &[], Subscription("subscription { careTeamChanges { clinicianId } }")),
     ("Subscription.memberChanges", &[], Subscription("subscription { memberChanges { userId } }")),
 ];
@@ -306,8 +327,10 @@ async fn practice_a(platform: &Platform) -> PracticeA {
     let (_, body) = platform.gql(Some(&clinician.token), diagnosis, json!({ "id": client.user.to_string() })).await;
     let a_diagnosis =
         body["data"]["addDiagnosis"]["id"].as_str().unwrap_or_else(|| panic!("A's diagnosis: {body}")).to_owned();
+    let (a_template, a_document) = forms_and_documents_of_a(platform, &clinician, &client).await;
     let vars = json!({
         "a_diagnosis": a_diagnosis.clone(),
+        "a_template": a_template.clone(),
         "a_note": a_note.clone(),
         "a_pnote": a_pnote.clone(),
         "a_name": a_name.clone(),
@@ -320,15 +343,41 @@ async fn practice_a(platform: &Platform) -> PracticeA {
         .chain([a_name, "555-0100".to_owned(), a_note, "A's plan".to_owned()])
         .chain([a_pnote, "A's process note".to_owned(), a_grant, "A's emergency".to_owned(), on_call.user.to_string()])
         .chain([a_diagnosis, "A's diagnosis".to_owned()])
+        .chain([a_template, "A's intake".to_owned(), a_document, "A's letter".to_owned()])
         .collect();
     PracticeA { vars, ids, admin: admin.token }
+}
+
+/// A's clinician defines a form template and uploads a document for A's client, who answers
+/// a PHQ-9: their ids and titles must never reach B.
+async fn forms_and_documents_of_a(platform: &Platform, clinician: &Person, client: &Person) -> (String, String) {
+    let template = r#"mutation { createFormTemplate(input: {title: "A's intake", schema: {type: "object"}}) { id } }"#;
+    let (_, body) = platform.gql(Some(&clinician.token), template, json!({})).await;
+    let a_template =
+        body["data"]["createFormTemplate"]["id"].as_str().unwrap_or_else(|| panic!("A's template: {body}"));
+    let phq = "mutation($id: ID!) { submitFormResponse(clientId: $id, input: {instrument: PHQ9, answers: [1, 1, 1, 1, 1, 1, 1, 1, 1]}) { id } }";
+    let (_, body) = platform.gql(Some(&client.token), phq, json!({ "id": client.user.to_string() })).await;
+    assert!(body["errors"].is_null(), "A's response: {body}");
+    let url = format!("{}/files/clients/{}/documents", platform.gateway().address, client.user);
+    let response = platform
+        .http
+        .post(url)
+        .bearer_auth(&clinician.token)
+        .header("x-document-title", "A%27s%20letter")
+        .body("A's letter, as text")
+        .send()
+        .await
+        .unwrap();
+    let document: Value = response.json().await.unwrap();
+    let a_document = document["id"].as_str().unwrap_or_else(|| panic!("A's document: {document}"));
+    (a_template.to_owned(), a_document.to_owned())
 }
 
 /// What A's admin sees of A: compared before and after B's attempts.
 async fn snapshot(platform: &Platform, a: &PracticeA) -> Value {
     let query = "query($a_client: ID!) { tenant { id policy { idleTimeoutSecs mfaRequiredRoles } } \
                  members(first: 100) { edges { node { id roles status } } } \
-                 careTeam { clinicianId clientId } apiClients { id revoked approved } \
+                 careTeam { clinicianId clientId } apiClients { id revoked approved } formTemplates { id version title } \
                  client(id: $a_client) { demographics { legalName phone } updatedAt } }";
     let (_, body) = platform.gql(Some(&a.admin), query, json!({ "a_client": a.vars["a_client"] })).await;
     assert!(body["errors"].is_null(), "A's own view: {body}");

@@ -11,6 +11,7 @@
 mod api;
 mod audit;
 mod bad_input;
+mod chart_files;
 mod clinical;
 mod downstream;
 mod harness;

@@ -16,7 +16,7 @@ use crate::ws::{Next, subscribe};
 /// `$api` an API client of the practice, `$session` the caller's own session, `$chart` a
 /// client whose chart the caller may read if its role may (its own for a client, one on its
 /// care team for a clinician).
-const OPERATIONS: [(&str, &str); 37] = [
+const OPERATIONS: [(&str, &str); 42] = [
     ("me", "{ me { id roles } }"),
     ("me.profile", "{ me { profile { email } } }"),
     ("me.memberships", "{ me { memberships { tenantId } } }"),
@@ -90,6 +90,20 @@ const OPERATIONS: [(&str, &str); 37] = [
         "requestAmendment",
         r#"mutation($chart: ID!) { requestAmendment(clientId: $chart, input: {whatIsWrong: "x", shouldSay: "y"}) { id } }"#,
     ),
+    ("formTemplates", "{ formTemplates { id } }"),
+    (
+        "createFormTemplate",
+        r#"mutation { createFormTemplate(input: {title: "Intake", schema: {type: "object"}}) { id } }"#,
+    ),
+    (
+        "submitFormResponse",
+        "mutation($chart: ID!) { submitFormResponse(clientId: $chart, input: {instrument: GAD7, answers: [0, 0, 0, 0, 0, 0, 0]}) { id } }",
+    ),
+    ("client.documents", "query($chart: ID!) { client(id: $chart) { documents { id } } }"),
+    (
+        "client.forms",
+        "query($chart: ID!) { client(id: $chart) { formResponses { id } assessmentHistory(instrument: PHQ9) { createdAt } } }",
+    ),
     // Last: it ends the caller's own session.
     ("endSession", "mutation($session: ID!) { endSession(id: $session) { id } }"),
 ];
@@ -103,15 +117,15 @@ const SUBSCRIPTIONS: [(&str, &str); 2] = [
 /// Per role: the operations' answers, then the subscriptions' answers.
 // Practice admins read and export notes and clinical content only when on the client's care
 // team ($chart's is not theirs), and write neither; a client reads their own (signed) notes,
-// exports their record and requests amendments of their own chart.
+// exports their record, requests amendments of their own chart and fills in their own forms.
 const EXPECTED: [(&str, &str, &str); 7] = [
-    ("practice_admin", "yyyyyyyyyyyyyyyyyyyyyy...y.y...y....y", "yy"),
-    ("clinician", "yyyy..y.............y.yyy..yyyy.yyy.y", "y."),
-    ("staff", "yyyy..y.............yy.....y........y", ".."),
-    ("client", "yyyy..y.............y.y.y.y.....y..yy", ".."),
-    ("api_client", "y...yyyyy............................", "yy"),
-    ("api_client_no_scope", "y....................................", ".."),
-    ("operator", "y....................................", ".."),
+    ("practice_admin", "yyyyyyyyyyyyyyyyyyyyyy...y.y...y....yy...y", "yy"),
+    ("clinician", "yyyy..y.............y.yyy..yyyy.yyy.yyyyyy", "y."),
+    ("staff", "yyyy..y.............yy.....y.............y", ".."),
+    ("client", "yyyy..y.............y.y.y.y.....y..yy.yyyy", ".."),
+    ("api_client", "y...yyyyy.................................", "yy"),
+    ("api_client_no_scope", "y.........................................", ".."),
+    ("operator", "y.........................................", ".."),
 ];
 
 struct Fixtures {

@@ -98,3 +98,33 @@ pub fn amendment_review(tenant: TenantId, client: UserId, request: uuid::Uuid) -
 pub fn export(tenant: TenantId, client: UserId, format: crate::export::ExportFormat) -> String {
     format!("/v1/tenants/{tenant}/clients/{client}/export?format={}", format.code())
 }
+
+/// `GET`: the client's documents (metadata); `POST`: upload one (the raw file as the body).
+pub fn documents(tenant: TenantId, client: UserId) -> String {
+    format!("/v1/tenants/{tenant}/clients/{client}/documents")
+}
+
+/// `GET`: one document's content, served with its sniffed media type.
+pub fn document_content(tenant: TenantId, client: UserId, document: uuid::Uuid) -> String {
+    format!("/v1/tenants/{tenant}/clients/{client}/documents/{document}/content")
+}
+
+/// `GET`: the latest version of each of the practice's form templates; `POST`: a new one.
+pub fn form_templates(tenant: TenantId) -> String {
+    format!("/v1/tenants/{tenant}/form-templates")
+}
+
+/// `POST`: a new version of a template (earlier responses keep answering theirs).
+pub fn form_template_versions(tenant: TenantId, template: uuid::Uuid) -> String {
+    format!("/v1/tenants/{tenant}/form-templates/{template}/versions")
+}
+
+/// `GET`: the client's form responses; `POST`: submit one.
+pub fn form_responses(tenant: TenantId, client: UserId) -> String {
+    format!("/v1/tenants/{tenant}/clients/{client}/form-responses")
+}
+
+/// `GET`: the client's score history for one instrument (`phq9`, `gad7`).
+pub fn assessments(tenant: TenantId, client: UserId, instrument: crate::forms::Instrument) -> String {
+    format!("/v1/tenants/{tenant}/clients/{client}/assessments/{}", instrument.code())
+}

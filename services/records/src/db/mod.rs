@@ -12,6 +12,8 @@ pub(crate) mod amendment_requests;
 pub(crate) mod break_glass;
 pub(crate) mod chart_items;
 pub(crate) mod clients;
+pub(crate) mod documents;
+pub(crate) mod forms;
 pub(crate) mod notes;
 pub(crate) mod psychotherapy;
 pub(crate) mod treatment_plans;

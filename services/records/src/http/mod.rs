@@ -5,7 +5,9 @@ mod break_glass;
 mod caller;
 mod clients;
 mod clinical;
+mod documents;
 mod export;
+mod forms;
 mod notes;
 mod psychotherapy;
 
@@ -25,6 +27,8 @@ pub(crate) fn router(state: AppState) -> Router {
         .merge(clinical::router())
         .merge(amendments::router())
         .merge(export::router())
+        .merge(documents::router())
+        .merge(forms::router())
         .with_state(state)
 }
 

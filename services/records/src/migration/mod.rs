@@ -4,6 +4,8 @@
 mod m20261201_000002_create_clients;
 mod m20261210_000003_create_notes;
 mod m20261220_000004_create_clinical;
+mod m20261221_000004_create_documents;
+mod m20261221_000005_create_forms;
 mod m20261222_000010_create_psychotherapy_notes;
 mod m20261222_000011_create_break_glass;
 
@@ -22,6 +24,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000002_create_clients::CreateClients),
             Box::new(m20261210_000003_create_notes::CreateNotes),
             Box::new(m20261220_000004_create_clinical::CreateClinical),
+            Box::new(m20261221_000004_create_documents::CreateDocuments),
+            Box::new(m20261221_000005_create_forms::CreateForms),
             Box::new(m20261222_000010_create_psychotherapy_notes::CreatePsychotherapyNotes),
             Box::new(m20261222_000011_create_break_glass::CreateBreakGlass),
         ]

@@ -1,12 +1,14 @@
 //! The records domain of the schema: the client chart (demographics; diagnoses, treatment
-//! plan, medications and amendment requests as its fields), progress notes, psychotherapy
-//! notes, break-glass and the chart export.
+//! plan, medications, amendment requests, documents and forms as its fields), progress notes,
+//! psychotherapy notes, break-glass and the chart export.
 
 pub mod amendments;
 pub mod break_glass;
 mod chart_fields;
 pub mod clinical;
+pub mod documents;
 pub mod export;
+pub mod forms;
 pub mod mutation;
 pub mod notes;
 pub mod psychotherapy;
