@@ -3,6 +3,7 @@
 //! access, sealing and audit are `items`'; the code's shape is `domain::clinical`'s.
 
 use tp_audit_log::action::records::{DIAGNOSES_READ, DIAGNOSIS_ADDED, DIAGNOSIS_UPDATED};
+use tp_db::TenantTx;
 use tp_ids::{TenantId, UserId};
 use tp_records_api::clinical::{Diagnosis, DiagnosisInput, DiagnosisList};
 use uuid::Uuid;
@@ -58,6 +59,13 @@ pub async fn update(
 ) -> Result<Diagnosis, Error> {
     let (row, doc) = items::replace(state, caller, (tenant, client, id), &KIND, (input, validate)).await?;
     Ok(wire(row, doc))
+}
+
+/// The client's diagnoses, oldest first, read in the chart export's transaction (which
+/// admits and audits the access).
+pub(crate) async fn of_client(state: &AppState, tx: &TenantTx, client: UserId) -> Result<Vec<Diagnosis>, Error> {
+    let items = items::read_all(state, tx, &KIND, client).await?;
+    Ok(items.into_iter().map(|(row, doc)| wire(row, doc)).collect())
 }
 
 fn wire(row: ItemRow, doc: DiagnosisInput) -> Diagnosis {

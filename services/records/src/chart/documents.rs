@@ -144,11 +144,7 @@ pub async fn list(
 ) -> Result<DocumentList, Error> {
     let reach = admit_clinical(state, caller, tenant, client, Permission::ClinicalRead, DOCUMENTS_LISTED).await?;
     let tx = TenantTx::begin(&state.db, tenant).await?;
-    let mut documents = Vec::new();
-    for row in rows::list(&tx, client).await? {
-        let meta = Seal { state, tenant, client, document: row.id }.open_meta(&row.meta).await?;
-        documents.push(wire(row, meta)?);
-    }
+    let documents = listed(state, &tx, client).await?;
     let event = reach.event(caller, DOCUMENTS_LISTED, tenant, client).detail("documents", documents.len().to_string());
     record(&*tx, &event).await?;
     tx.commit().await?;
@@ -165,13 +161,37 @@ pub async fn download(
 ) -> Result<Download, Error> {
     let reach = admit_clinical(state, caller, tenant, client, Permission::ClinicalRead, DOCUMENT_DOWNLOADED).await?;
     let tx = TenantTx::begin(&state.db, tenant).await?;
-    let (row, sealed) = rows::get_with_content(&tx, client, document).await?.ok_or(Error::NotFound)?;
-    let seal = Seal { state, tenant, client, document };
-    let meta = seal.open_meta(&row.meta).await?;
-    let content = seal.open("content", &sealed).await?;
+    let download = with_content(state, &tx, client, document).await?;
     let event = reach.event(caller, DOCUMENT_DOWNLOADED, tenant, client).detail("document_id", document.to_string());
     record(&*tx, &event).await?;
     tx.commit().await?;
+    Ok(download)
+}
+
+/// The client's documents (metadata only), oldest first, read in the caller's transaction
+/// (which has admitted and audits the access: `list` and the chart export).
+pub(crate) async fn listed(state: &AppState, tx: &TenantTx, client: UserId) -> Result<Vec<Document>, Error> {
+    let tenant = tx.tenant();
+    let mut documents = Vec::new();
+    for row in rows::list(tx, client).await? {
+        let meta = Seal { state, tenant, client, document: row.id }.open_meta(&row.meta).await?;
+        documents.push(wire(row, meta)?);
+    }
+    Ok(documents)
+}
+
+/// Document `document` of the client with its content, decrypted, read in the caller's
+/// transaction (`download` and the chart export); NOT_FOUND when the client has no such one.
+pub(crate) async fn with_content(
+    state: &AppState,
+    tx: &TenantTx,
+    client: UserId,
+    document: Uuid,
+) -> Result<Download, Error> {
+    let (row, sealed) = rows::get_with_content(tx, client, document).await?.ok_or(Error::NotFound)?;
+    let seal = Seal { state, tenant: tx.tenant(), client, document };
+    let meta = seal.open_meta(&row.meta).await?;
+    let content = seal.open("content", &sealed).await?;
     Ok(Download { document: wire(row, meta)?, content })
 }
 

@@ -158,19 +158,27 @@ pub async fn responses(
 ) -> Result<FormResponseList, Error> {
     let reach = admit_clinical(state, caller, tenant, client, Permission::ClinicalRead, FORM_RESPONSES_READ).await?;
     let tx = TenantTx::begin(&state.db, tenant).await?;
+    let responses = all_responses(state, &tx, client).await?;
+    let event =
+        reach.event(caller, FORM_RESPONSES_READ, tenant, client).detail("responses", responses.len().to_string());
+    record(&*tx, &event).await?;
+    tx.commit().await?;
+    Ok(FormResponseList { responses })
+}
+
+/// Every response of the client, decrypted, oldest first, read in the caller's transaction
+/// (which has admitted and audits the access: `responses` and the chart export).
+pub(crate) async fn all_responses(state: &AppState, tx: &TenantTx, client: UserId) -> Result<Vec<FormResponse>, Error> {
+    let tenant = tx.tenant();
     let mut responses = Vec::new();
-    for row in rows::responses(&tx, client, None).await? {
+    for row in rows::responses(tx, client, None).await? {
         let seal = Seal { state, tenant, client, response: row.id };
         let answers = serde_json::from_slice(&seal.open("answers", &row.answers).await?)
             .map_err(|_| Error::Internal(anyhow!("answers are not JSON")))?;
         let score = seal.open_score(row.score.as_deref()).await?;
         responses.push(wire(row, answers, score)?);
     }
-    let event =
-        reach.event(caller, FORM_RESPONSES_READ, tenant, client).detail("responses", responses.len().to_string());
-    record(&*tx, &event).await?;
-    tx.commit().await?;
-    Ok(FormResponseList { responses })
+    Ok(responses)
 }
 
 /// The client's scores on `instrument`, oldest first (answers are not opened).

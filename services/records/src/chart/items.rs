@@ -47,14 +47,26 @@ pub async fn list<T: DeserializeOwned>(
 ) -> Result<Vec<(ItemRow, T)>, Error> {
     let reach = admit_clinical(state, caller, tenant, client, Permission::ClinicalRead, kind.read).await?;
     let tx = TenantTx::begin(&state.db, tenant).await?;
-    let mut items = Vec::new();
-    for row in rows::list(&tx, kind.table, client).await? {
-        let doc = kind.seal(state, tenant, row.id).open(&row.body).await?;
-        items.push((row, doc));
-    }
+    let items = read_all(state, &tx, kind, client).await?;
     let event = reach.event(caller, kind.read, tenant, client).detail("count", items.len().to_string());
     record(&*tx, &event).await?;
     tx.commit().await?;
+    Ok(items)
+}
+
+/// Every item of the client, decrypted, oldest first, read in the caller's transaction
+/// (which has admitted and audits the access: `list` and the chart export).
+pub(crate) async fn read_all<T: DeserializeOwned>(
+    state: &AppState,
+    tx: &TenantTx,
+    kind: &Kind,
+    client: UserId,
+) -> Result<Vec<(ItemRow, T)>, Error> {
+    let mut items = Vec::new();
+    for row in rows::list(tx, kind.table, client).await? {
+        let doc = kind.seal(state, tx.tenant(), row.id).open(&row.body).await?;
+        items.push((row, doc));
+    }
     Ok(items)
 }
 

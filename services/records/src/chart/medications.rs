@@ -3,6 +3,7 @@
 //! team. The rules of access, sealing and audit are `items`'.
 
 use tp_audit_log::action::records::{MEDICATION_ADDED, MEDICATION_UPDATED, MEDICATIONS_READ};
+use tp_db::TenantTx;
 use tp_ids::{TenantId, UserId};
 use tp_records_api::clinical::{Medication, MedicationInput, MedicationList};
 use uuid::Uuid;
@@ -54,6 +55,13 @@ pub async fn update(
 ) -> Result<Medication, Error> {
     let (row, doc) = items::replace(state, caller, (tenant, client, id), &KIND, (input, clinical::medication)).await?;
     Ok(wire(row, doc))
+}
+
+/// The client's medications, oldest first, read in the chart export's transaction (which
+/// admits and audits the access).
+pub(crate) async fn of_client(state: &AppState, tx: &TenantTx, client: UserId) -> Result<Vec<Medication>, Error> {
+    let items = items::read_all(state, tx, &KIND, client).await?;
+    Ok(items.into_iter().map(|(row, doc)| wire(row, doc)).collect())
 }
 
 fn wire(row: ItemRow, doc: MedicationInput) -> Medication {

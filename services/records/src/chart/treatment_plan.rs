@@ -33,16 +33,22 @@ pub async fn read(
 ) -> Result<CurrentTreatmentPlan, Error> {
     let reach = admit_clinical(state, caller, tenant, client, Permission::ClinicalRead, TREATMENT_PLAN_READ).await?;
     let tx = TenantTx::begin(&state.db, tenant).await?;
-    let plan = match rows::get(&tx, client).await? {
-        Some(row) => {
-            let doc = seal(state, tenant, client).open(&row.body).await?;
-            Some(wire(client, row, doc))
-        }
-        None => None,
-    };
+    let plan = current(state, &tx, client).await?;
     record(&*tx, &reach.event(caller, TREATMENT_PLAN_READ, tenant, client)).await?;
     tx.commit().await?;
     Ok(CurrentTreatmentPlan { plan })
+}
+
+/// The client's current plan, if any, read in the caller's transaction (which has admitted
+/// and audits the access: `read` and the chart export).
+pub(crate) async fn current(state: &AppState, tx: &TenantTx, client: UserId) -> Result<Option<TreatmentPlan>, Error> {
+    match rows::get(tx, client).await? {
+        Some(row) => {
+            let doc = seal(state, tx.tenant(), client).open(&row.body).await?;
+            Ok(Some(wire(client, row, doc)))
+        }
+        None => Ok(None),
+    }
 }
 
 /// Replaces the client's plan with `input` (validated after access); the version goes up.

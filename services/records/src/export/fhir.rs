@@ -1,8 +1,9 @@
 //! A [`ChartRecord`] as a FHIR R4 Bundle of type `collection`: the Patient, one
-//! DocumentReference and one Provenance per signed progress note, and a Provenance of the
-//! export itself. One mapping function per resource kind: a new chart domain (Condition,
-//! QuestionnaireResponse, uploaded DocumentReference, Appointment/Encounter, Consent) adds
-//! one function and one loop in [`bundle`].
+//! DocumentReference and one Provenance per signed progress note, the clinical chart
+//! (`fhir_chart`: Condition, MedicationStatement, CarePlan, uploaded DocumentReference), the
+//! forms (`fhir_forms`: QuestionnaireResponse, score Observation), and a Provenance of the
+//! export itself. One mapping function per resource kind: a new chart domain
+//! (Appointment/Encounter, Consent) adds one function and one loop in [`bundle`].
 //!
 //! Why `collection` and not `document`: a FHIR document is a new clinical document attested
 //! as a whole (a Composition with an author, bdl-9..11); an export is a copy of records
@@ -26,14 +27,14 @@ use tp_records_api::chart::Demographics;
 use tp_records_api::notes::Note;
 use uuid::Uuid;
 
-use super::{ChartRecord, Counts};
+use super::{ChartRecord, Counts, fhir_chart as chart, fhir_forms as forms};
 use crate::domain::note::{canonical, code};
 use crate::error::Error;
 
 /// LOINC 11506-3 "Progress note": the type of every exported progress note.
 pub const LOINC_PROGRESS_NOTE: &str = "11506-3";
 /// The identifier system for ids that are URIs (`urn:uuid:…`), per the FHIR spec.
-const URI_SYSTEM: &str = "urn:ietf:rfc:3986";
+pub(super) const URI_SYSTEM: &str = "urn:ietf:rfc:3986";
 /// Extension on a note's Provenance: the hex SHA-256 fixed when the note was signed, over
 /// the canonical JSON shipped as the note's second attachment.
 pub const CONTENT_HASH_EXTENSION: &str = "urn:telehealth:fhir:extension:note-content-sha256";
@@ -45,9 +46,22 @@ pub fn bundle(record: &ChartRecord) -> Result<(Value, Counts), Error> {
         entries.push(progress_note(note)?);
         entries.push(note_provenance(note));
     }
+    entries.extend(record.diagnoses.iter().map(chart::condition));
+    let today = record.exported_at.date_naive();
+    entries.extend(record.medications.iter().map(|m| chart::medication_statement(m, today)));
+    entries.extend(record.treatment_plan.iter().map(chart::care_plan));
+    for form in &record.forms {
+        entries.push(forms::questionnaire_response(form));
+        entries.extend(forms::score_observation(&form.response));
+    }
+    entries.extend(record.documents.iter().map(chart::uploaded_document));
     let targets: Vec<Uuid> = entries.iter().filter_map(resource_id).collect();
     entries.push(export_provenance(record, &targets));
-    let counts = Counts { patients: 1, progress_notes: record.notes.len(), provenances: record.notes.len() + 1 };
+    let counts = Counts {
+        provenances: record.notes.len() + 1,
+        documents_inline: record.documents.iter().filter(|d| d.content.is_some()).count(),
+        ..Counts::of(record)
+    };
     let bundle = json!({
         "resourceType": "Bundle",
         "id": record.export_id,
@@ -214,7 +228,7 @@ pub fn export_provenance(record: &ChartRecord, targets: &[Uuid]) -> Value {
 }
 
 /// A clinician as a logical reference: records holds their id, not their name.
-fn practitioner(user: UserId) -> Value {
+pub(super) fn practitioner(user: UserId) -> Value {
     json!({ "type": "Practitioner", "identifier": { "system": URI_SYSTEM, "value": urn(*user.as_uuid()) } })
 }
 
@@ -237,7 +251,7 @@ pub fn title(section: &str) -> String {
 }
 
 /// Adds `key` to a resource built by `json!` (always an object).
-fn set(resource: &mut Value, key: &str, value: Value) {
+pub(super) fn set(resource: &mut Value, key: &str, value: Value) {
     if let Value::Object(fields) = resource {
         fields.insert(key.to_owned(), value);
     }
@@ -252,17 +266,17 @@ fn resource_id(resource: &Value) -> Option<Uuid> {
     resource.get("id").and_then(Value::as_str).and_then(|id| Uuid::parse_str(id).ok())
 }
 
-fn urn(id: Uuid) -> String {
+pub(super) fn urn(id: Uuid) -> String {
     format!("urn:uuid:{id}")
 }
 
-fn instant(at: DateTime<Utc>) -> String {
+pub(super) fn instant(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
 /// A stable id for a resource derived from another (`kind` keeps the derivations apart):
 /// the first 16 bytes of SHA-256(kind, id) as a version-8 UUID.
-fn derived_id(kind: &str, id: Uuid) -> Uuid {
+pub(super) fn derived_id(kind: &str, id: Uuid) -> Uuid {
     let mut input = kind.as_bytes().to_vec();
     input.extend_from_slice(id.as_bytes());
     let digest = ring::digest::digest(&ring::digest::SHA256, &input);

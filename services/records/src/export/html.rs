@@ -1,11 +1,12 @@
-//! A [`ChartRecord`] as one readable, print-friendly HTML page: the client's details, then
-//! each signed progress note with its sections. Self-contained: inline CSS only, no script,
+//! A [`ChartRecord`] as one readable, print-friendly HTML page: the client's details, each
+//! signed progress note with its sections, then the clinical chart (`html_chart`). Self-contained: inline CSS only, no script,
 //! no image, no external resource (the response also carries a CSP that forbids them).
 //!
 //! Every value from the chart goes through [`escape`]; nothing of the record is ever placed
 //! in an attribute except ids records generated (UUIDs) and formatted dates.
 //!
-//! Not here: PDF, and any chart domain not exported yet (see docs/records.md).
+//! Not here: PDF, document content, and any chart domain not exported yet (see
+//! docs/records.md).
 
 use std::fmt::Write as _;
 
@@ -14,6 +15,7 @@ use tp_records_api::chart::Demographics;
 use tp_records_api::notes::Note;
 
 use super::fhir::title;
+use super::html_chart as chart;
 use super::{ChartRecord, Counts};
 use crate::domain::note::{code, sections};
 
@@ -35,13 +37,19 @@ pub fn page(record: &ChartRecord) -> (String, Counts) {
     let _ = writeln!(html, "<br>Exported {} (UTC)</p>", when(record.exported_at));
     details(&mut html, record.demographics.as_ref());
     notes(&mut html, &record.notes);
+    chart::diagnoses(&mut html, &record.diagnoses);
+    chart::medications(&mut html, &record.medications);
+    chart::treatment_plan(&mut html, record.treatment_plan.as_ref());
+    chart::forms(&mut html, &record.forms);
+    chart::documents(&mut html, &record.documents);
     html.push_str(
-        "<h2>About this summary</h2>\n<p>It contains your details and every signed progress note of your \
-         chart, amendments included. Drafts are not part of the record until signed. Psychotherapy notes \
-         are never included. A machine-readable copy (FHIR R4) can be downloaded too.</p>\n</body>\n</html>\n",
+        "<h2>About this summary</h2>\n<p>It contains your details, every signed progress note of your \
+         chart (amendments included), your diagnoses, medications, treatment plan, the forms you or your \
+         care team answered, and the list of your documents. Drafts are not part of the record until \
+         signed. Psychotherapy notes are never included. A machine-readable copy (FHIR R4) can be \
+         downloaded too; it carries the documents themselves up to 5 MiB in all.</p>\n</body>\n</html>\n",
     );
-    let counts = Counts { patients: 1, progress_notes: record.notes.len(), provenances: 0 };
-    (html, counts)
+    (html, Counts::of(record))
 }
 
 fn details(html: &mut String, demographics: Option<&Demographics>) {
@@ -98,7 +106,7 @@ fn notes(html: &mut String, notes: &[Note]) {
     }
 }
 
-fn when(at: DateTime<Utc>) -> String {
+pub(super) fn when(at: DateTime<Utc>) -> String {
     at.format("%Y-%m-%d %H:%M").to_string()
 }
 

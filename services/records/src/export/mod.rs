@@ -3,7 +3,10 @@
 //! No I/O here: `chart::export` reads, audits and calls these.
 
 pub mod fhir;
+mod fhir_chart;
+mod fhir_forms;
 pub mod html;
+mod html_chart;
 mod record;
 
-pub use record::{ChartRecord, Counts};
+pub use record::{ChartRecord, Counts, DocumentRecord, FormRecord, MAX_INLINE_DOCUMENT_BYTES, inline_budget};
