@@ -9,27 +9,10 @@ use tp_records_api::documents::MAX_DOCUMENT_BYTES;
 use tp_records_api::paths;
 use uuid::Uuid;
 
-use crate::harness::{Event, Person, Platform, code, exec, query, spawn};
+use crate::care_team::care_team as setup;
+use crate::harness::{Event, Person, Platform, code, exec, query};
 
 const SECRET: &str = "Quokka-Lantern disclosed";
-
-struct Setup {
-    p: Platform,
-    tenant: TenantId,
-    other: TenantId,
-    clinician: Person,
-    client: Person,
-}
-
-async fn setup() -> Setup {
-    let p = spawn().await;
-    let tenant = p.tenant().await;
-    let other = p.tenant().await;
-    let clinician = p.person(tenant, &["clinician"]).await;
-    let client = p.person(tenant, &["client"]).await;
-    p.assign(tenant, clinician.user, client.user).await;
-    Setup { p, tenant, other, clinician, client }
-}
 
 /// `POST` a raw upload, declared as a PDF named `report.pdf` whatever it really is.
 async fn upload(

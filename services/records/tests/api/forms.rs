@@ -4,32 +4,14 @@
 
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use tp_ids::TenantId;
 use tp_records_api::forms::Instrument;
 use tp_records_api::paths;
 use uuid::Uuid;
 
-use crate::harness::{Event, Person, Platform, code, exec, query, spawn};
+use crate::care_team::{CareTeam as Setup, care_team as setup};
+use crate::harness::{Event, Person, code, exec, query};
 
 const SECRET: &str = "Marmalade-Orbit worries";
-
-struct Setup {
-    p: Platform,
-    tenant: TenantId,
-    other: TenantId,
-    clinician: Person,
-    client: Person,
-}
-
-async fn setup() -> Setup {
-    let p = spawn().await;
-    let tenant = p.tenant().await;
-    let other = p.tenant().await;
-    let clinician = p.person(tenant, &["clinician"]).await;
-    let client = p.person(tenant, &["client"]).await;
-    p.assign(tenant, clinician.user, client.user).await;
-    Setup { p, tenant, other, clinician, client }
-}
 
 fn intake(required: &[&str]) -> Value {
     json!({
