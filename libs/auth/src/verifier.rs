@@ -132,6 +132,32 @@ impl Verifier {
         Ok(principal)
     }
 
+    /// [`Verifier::authenticate`], reading one more Redis key in the revocation check's round
+    /// trip: `key` names it from the verified principal (records reads the practice's
+    /// care-team stamp this way), and its value is `None` when the key is absent. A `key` of
+    /// `None` reads nothing more.
+    pub async fn authenticate_and_get<C: ConnectionLike + Send>(
+        &self,
+        token: &str,
+        redis: &mut C,
+        key: impl FnOnce(&Principal) -> Option<String>,
+    ) -> Result<(Principal, Option<String>), AuthError> {
+        let principal = self.verify(token).await?;
+        let Some(key) = key(&principal) else {
+            check_revocation(redis, &principal).await?;
+            return Ok((principal, None));
+        };
+        let (revoked, value): (bool, Option<String>) = redis::pipe()
+            .cmd("EXISTS")
+            .arg(revoked_key(&principal))
+            .cmd("GET")
+            .arg(key)
+            .query_async(redis)
+            .await
+            .map_err(|err| AuthError::Unavailable(Unavailable::Redis(err)))?;
+        if revoked { Err(AuthError::Revoked) } else { Ok((principal, value)) }
+    }
+
     fn check_claims(&self, claims: &AccessClaims, now: i64) -> Result<(), AuthError> {
         let leeway = self.inner.leeway_secs;
         if claims.iss != self.inner.issuer {
@@ -150,11 +176,15 @@ impl Verifier {
     }
 }
 
+/// The Redis key listing `principal`'s session as revoked.
+fn revoked_key(principal: &Principal) -> String {
+    format!("{REVOKED_SESSION_PREFIX}{}", principal.session())
+}
+
 /// Refuses the token if its session is listed as revoked in Redis; fails closed.
 pub async fn check_revocation<C: ConnectionLike + Send>(redis: &mut C, principal: &Principal) -> Result<(), AuthError> {
-    let key = format!("{REVOKED_SESSION_PREFIX}{}", principal.session());
     let revoked: bool = redis::cmd("EXISTS")
-        .arg(&key)
+        .arg(revoked_key(principal))
         .query_async(redis)
         .await
         .map_err(|err| AuthError::Unavailable(Unavailable::Redis(err)))?;

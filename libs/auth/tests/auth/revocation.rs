@@ -68,3 +68,33 @@ async fn an_unreachable_redis_refuses_the_token_as_unavailable() {
     let result = issuer.verifier().authenticate(&issuer.sign(&issuer.claims()), &mut redis).await;
     assert!(matches!(result, Err(AuthError::Unavailable(Unavailable::Redis(_)))), "{result:?}");
 }
+
+#[tokio::test]
+async fn authenticate_and_get_reads_the_key_in_the_revocation_round_trip_and_still_refuses_revoked_sessions() {
+    // Arrange: one revoked session, one live; a key of the live principal's own naming.
+    let issuer = TestIssuer::start().await;
+    let verifier = issuer.verifier();
+    let mut redis = redis().await;
+    let (revoked, live) = (issuer.claims(), issuer.claims());
+    let revoked_key = format!("{REVOKED_SESSION_PREFIX}{}", revoked.sid);
+    let _: () = redis::cmd("SET").arg(&revoked_key).arg(1).arg("EX").arg(60).query_async(&mut redis).await.unwrap();
+    let named = format!("tp-auth-test:{}", live.sid);
+    let _: () = redis::cmd("SET").arg(&named).arg("the value").arg("EX").arg(60).query_async(&mut redis).await.unwrap();
+    let key = |principal: &tp_auth::Principal| Some(format!("tp-auth-test:{}", principal.session()));
+
+    // Act
+    let refused = verifier.authenticate_and_get(&issuer.sign(&revoked), &mut redis, key).await;
+    let (principal, value) = verifier.authenticate_and_get(&issuer.sign(&live), &mut redis, key).await.unwrap();
+    let absent =
+        verifier.authenticate_and_get(&issuer.sign(&live), &mut redis, |_| Some("tp-auth-test:none".into())).await;
+    let nothing_more = verifier.authenticate_and_get(&issuer.sign(&revoked), &mut redis, |_| None).await;
+    let down = verifier.authenticate_and_get(&issuer.sign(&live), &mut unreachable_redis(), key).await;
+
+    // Assert
+    assert!(matches!(refused, Err(AuthError::Revoked)), "{refused:?}");
+    assert_eq!(principal.session().to_string(), live.sid);
+    assert_eq!(value.as_deref(), Some("the value"));
+    assert!(matches!(absent, Ok((_, None))), "{absent:?}");
+    assert!(matches!(nothing_more, Err(AuthError::Revoked)), "{nothing_more:?}");
+    assert!(matches!(down, Err(AuthError::Unavailable(Unavailable::Redis(_)))), "{down:?}");
+}
