@@ -18,6 +18,9 @@ pub struct Caller<'a> {
     /// The bearer token as received, forwarded to identity for the care-team check.
     pub token: &'a str,
     pub request_id: Option<RequestId>,
+    /// The care-team stamp of the caller's practice as read with the revocation check (`None`
+    /// inside when there was none yet); `None` for a caller of no practice.
+    pub care_team_stamp: Option<(TenantId, Option<&'a str>)>,
 }
 
 impl Caller<'_> {

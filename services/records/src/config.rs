@@ -15,6 +15,11 @@ pub struct RecordsSettings {
     /// Bound on one care-team check; past it the request answers UNAVAILABLE (never open).
     #[serde(default = "default_identity_timeout_ms")]
     pub identity_timeout_ms: u64,
+    /// How long identity's "on the care team" may be reused (0 to 300 seconds; 0 asks every
+    /// time). Any care-team change retires every kept answer of its practice at once (the
+    /// stamp); this bound matters only if identity could not write the stamp.
+    #[serde(default = "default_care_team_cache_secs")]
+    pub care_team_cache_secs: u64,
     /// How long a break-glass opening lets a clinician into a chart (1 to 720 minutes).
     #[serde(default = "default_break_glass_minutes")]
     pub break_glass_minutes: u32,
@@ -22,6 +27,10 @@ pub struct RecordsSettings {
 
 const fn default_identity_timeout_ms() -> u64 {
     3_000
+}
+
+const fn default_care_team_cache_secs() -> u64 {
+    30
 }
 
 const fn default_break_glass_minutes() -> u32 {

@@ -55,9 +55,16 @@ impl Records {
             .map_err(|e| StartupError::Config(format!("records.auth: {}", tp_errors::error_chain(&e))))?;
         let keyring = tp_crypto::Keyring::new(deps.vault.clone(), &settings.crypto)
             .map_err(|e| StartupError::Config(e.to_string()))?;
-        let identity =
-            care_team::IdentityClient::new(&records.identity_url, Duration::from_millis(records.identity_timeout_ms))
-                .map_err(|e| StartupError::Config(format!("records.identity_url: {e}")))?;
+        if records.care_team_cache_secs > 300 {
+            return Err(StartupError::Config("records.care_team_cache_secs must be 0 to 300".into()));
+        }
+        let identity = care_team::IdentityClient::new(
+            &records.identity_url,
+            Duration::from_millis(records.identity_timeout_ms),
+            deps.redis.clone(),
+            Duration::from_secs(records.care_team_cache_secs),
+        )
+        .map_err(|e| StartupError::Config(format!("records.identity_url: {e}")))?;
         if !(1..=720).contains(&records.break_glass_minutes) {
             return Err(StartupError::Config("records.break_glass_minutes must be 1 to 720".into()));
         }

@@ -5,6 +5,7 @@ use tp_audit_log::{Subject, action::identity as audit_action};
 use tp_authz::Permission;
 use tp_db::TenantTx;
 use tp_identity_api::events::EventKind;
+use tp_identity_api::internal::care_team_stamp_key;
 use tp_ids::{TenantId, UserId};
 
 use crate::admin::audit;
@@ -45,7 +46,22 @@ pub async fn change(
     audit(&*tx, caller, action, tenant, assignment(clinician, client)).await?;
     tx.commit().await?;
     events::publish(state, events::event(tenant, kind, Some(clinician), Some(client))).await;
-    Ok(())
+    restamp(state, tenant).await
+}
+
+/// Replaces `tenant`'s care-team stamp (`tp_identity_api::internal::care_team_stamp_key`),
+/// after a change to its care teams committed, so that services keeping care-team answers
+/// (records) ask again. Redis unreachable is `Unavailable`: the change is committed, and a
+/// cached answer lives no longer than its keeper's bound (records: `care_team_cache_secs`),
+/// but the operator must know.
+pub(crate) async fn restamp(state: &AppState, tenant: TenantId) -> Result<(), Error> {
+    let mut redis = state.redis.clone();
+    redis::cmd("SET")
+        .arg(care_team_stamp_key(tenant))
+        .arg(uuid::Uuid::new_v4().to_string())
+        .query_async::<()>(&mut redis)
+        .await
+        .map_err(|e| Error::Unavailable(anyhow::Error::new(e).context("care-team stamp")))
 }
 
 pub async fn list(

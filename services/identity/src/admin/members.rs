@@ -104,5 +104,9 @@ pub async fn remove(state: &AppState, caller: &Caller, tenant: TenantId, user: U
     audit(&*tx, caller, audit_action::MEMBERSHIP_REVOKED, tenant, Subject::new("user", user)).await?;
     tx.commit().await?;
     events::publish(state, events::event(tenant, EventKind::MemberRemoved, Some(user), None)).await;
-    crate::oauth::revocation::publish_revoked_sessions(state, &sessions).await
+    let revoked = crate::oauth::revocation::publish_revoked_sessions(state, &sessions).await;
+    // Leaving ends the member's care-team assignments too. Tried even when Redis refused
+    // the revocations: each is worth having on its own.
+    let restamped = crate::admin::care_teams::restamp(state, tenant).await;
+    revoked.and(restamped)
 }

@@ -35,7 +35,9 @@ pub async fn admit(
     let decision = match tp_authz::authorize(caller.principal, Some(tenant), permission) {
         Err(denied) => Err(Error::from(denied)),
         Ok(()) => match client {
-            Some(client) => relationship(state, caller, client, permission == Permission::DemographicsWrite).await,
+            Some(client) => {
+                relationship(state, caller, (tenant, client), permission == Permission::DemographicsWrite).await
+            }
             None => Ok(()),
         },
     };
@@ -45,11 +47,16 @@ pub async fn admit(
     decision
 }
 
-async fn relationship(state: &AppState, caller: &Caller<'_>, client: UserId, write: bool) -> Result<(), Error> {
+async fn relationship(
+    state: &AppState,
+    caller: &Caller<'_>,
+    (tenant, client): (TenantId, UserId),
+    write: bool,
+) -> Result<(), Error> {
     match requirement(caller.principal, client, write) {
         Requirement::Granted => Ok(()),
         Requirement::CareTeam { clinician } => {
-            if state.identity.is_assigned(caller.token, clinician, client).await? {
+            if state.identity.is_assigned(caller, tenant, clinician, client).await? {
                 Ok(())
             } else {
                 Err(Error::Forbidden)
@@ -107,7 +114,7 @@ pub async fn admit_clinical(
         Ok(()) => match clinical(caller.principal.actor(), caller.principal.roles(), client, permission) {
             Clinical::Own => Ok(Reach::Own(client)),
             Clinical::CareTeam { member } => {
-                if state.identity.is_assigned(caller.token, member, client).await? {
+                if state.identity.is_assigned(caller, tenant, member, client).await? {
                     Ok(Reach::CareTeam(member))
                 } else {
                     emergency(state, caller, (tenant, client), member, permission).await

@@ -61,7 +61,7 @@ pub async fn open(
         };
     let reason = reason(&input)?;
     require_client(state, caller, tenant, client).await?;
-    if state.identity.is_assigned(caller.token, clinician, client).await? {
+    if state.identity.is_assigned(caller, tenant, clinician, client).await? {
         return Err(Error::Conflict("you are on the client's care team: no emergency access is needed"));
     }
     let id = Uuid::now_v7();

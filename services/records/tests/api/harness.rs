@@ -199,6 +199,30 @@ impl Platform {
         exec(&self.identity_admin, sql, values).await;
     }
 
+    /// Deletes `client`'s care-team rows behind identity's back: identity now answers "not
+    /// assigned" but, not having made the change, writes no new care-team stamp.
+    pub async fn drop_care_team_rows(&self, tenant: TenantId, client: UserId) {
+        let sql = "delete from identity.care_teams where tenant_id = $1 and client_id = $2";
+        exec(&self.identity_admin, sql, vec![Uuid::from(tenant).into(), Uuid::from(client).into()]).await;
+    }
+
+    /// A call to identity's own API as `who`: status and JSON body (null when empty).
+    pub async fn identity_call(
+        &self,
+        who: &Person,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut request = self.http.request(method, format!("{}{path}", self.identity.address)).bearer_auth(&who.token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
     /// `GET` the chart: status and JSON body.
     pub async fn chart(&self, who: &Person, tenant: TenantId, client: UserId) -> (StatusCode, Value) {
         self.call(who, reqwest::Method::GET, &paths::chart(tenant, client), None).await

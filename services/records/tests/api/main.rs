@@ -12,6 +12,7 @@ mod amendments;
 mod audit;
 mod break_glass;
 mod care_team;
+mod care_team_answers;
 mod chart;
 mod diagnoses;
 mod documents;
