@@ -134,8 +134,10 @@ async fn malformed_bodies_get_the_apis_own_400_without_echoing_the_input() {
 
         // Assert
         assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{content_type} {body}");
-        let answer: Value = response.json().await.unwrap();
+        let mut answer: Value = response.json().await.unwrap();
         assert_eq!(answer["error"]["code"], "IDENTITY_INVALID_INPUT", "{answer}");
+        // The error id is random hex, which may hold "42" by chance.
+        answer["error"]["error_id"] = Value::Null;
         assert!(!answer.to_string().contains("42"), "the input is echoed: {answer}");
     }
 }
