@@ -75,10 +75,23 @@ pub enum Permission {
     AmendmentsRequest,
     /// Accept or decline clients' amendment requests (care team, practice admins).
     AmendmentsReview,
+    /// Read the practice's consent templates (built-in and its own).
+    ConsentTemplatesRead,
+    /// Write the practice's consent templates and choose those required before a first
+    /// appointment.
+    ConsentTemplatesManage,
+    /// Sign a consent document, or withdraw one signed (a client, their own only).
+    ConsentSign,
+    /// Read a client's signed consent documents with their text (practice admins; a client
+    /// their own).
+    ConsentDocumentsRead,
+    /// Whether a client signed what the practice requires and consented to recording:
+    /// titles and booleans only (minimum necessary for booking and the telehealth room).
+    ConsentReadinessRead,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 31] = [
+    pub const ALL: [Permission; 36] = [
         Permission::OwnAccount,
         Permission::TenantsAdminister,
         Permission::TenantSettingsRead,
@@ -110,6 +123,11 @@ impl Permission {
         Permission::ChartExport,
         Permission::AmendmentsRequest,
         Permission::AmendmentsReview,
+        Permission::ConsentTemplatesRead,
+        Permission::ConsentTemplatesManage,
+        Permission::ConsentSign,
+        Permission::ConsentDocumentsRead,
+        Permission::ConsentReadinessRead,
     ];
 
     /// The OAuth scope an API client needs on top of its role, or `None` when the
@@ -146,7 +164,12 @@ impl Permission {
             | Permission::BreakGlass
             | Permission::ChartExport
             | Permission::AmendmentsRequest
-            | Permission::AmendmentsReview => None,
+            | Permission::AmendmentsReview
+            | Permission::ConsentTemplatesRead
+            | Permission::ConsentTemplatesManage
+            | Permission::ConsentSign
+            | Permission::ConsentDocumentsRead
+            | Permission::ConsentReadinessRead => None,
         }
     }
 
@@ -184,6 +207,11 @@ impl Permission {
             Permission::ChartExport => "chart_export",
             Permission::AmendmentsRequest => "amendments_request",
             Permission::AmendmentsReview => "amendments_review",
+            Permission::ConsentTemplatesRead => "consent_templates_read",
+            Permission::ConsentTemplatesManage => "consent_templates_manage",
+            Permission::ConsentSign => "consent_sign",
+            Permission::ConsentDocumentsRead => "consent_documents_read",
+            Permission::ConsentReadinessRead => "consent_readiness_read",
         }
     }
 }

@@ -36,6 +36,10 @@ pub const fn granted(role: Role) -> &'static [Permission] {
             FormTemplatesManage,
             ChartExport,
             AmendmentsReview,
+            ConsentTemplatesRead,
+            ConsentTemplatesManage,
+            ConsentDocumentsRead,
+            ConsentReadinessRead,
         ],
         Role::Clinician => &[
             OwnAccount,
@@ -52,9 +56,20 @@ pub const fn granted(role: Role) -> &'static [Permission] {
             BreakGlass,
             ChartExport,
             AmendmentsReview,
+            ConsentTemplatesRead,
+            ConsentReadinessRead,
         ],
-        // Minimum necessary: the front desk's demographics and contacts, no clinical content.
-        Role::Staff => &[OwnAccount, DirectoryRead, DemographicsRead, DemographicsWrite, ClientsSearch],
+        // Minimum necessary: the front desk's demographics and contacts, no clinical content,
+        // and whether a client's paperwork is done (titles and booleans).
+        Role::Staff => &[
+            OwnAccount,
+            DirectoryRead,
+            DemographicsRead,
+            DemographicsWrite,
+            ClientsSearch,
+            ConsentTemplatesRead,
+            ConsentReadinessRead,
+        ],
         // A client looks people up to see who accessed their record; identity shows them the
         // practice's staff and clinicians only, never other clients.
         Role::Client => &[
@@ -68,6 +83,11 @@ pub const fn granted(role: Role) -> &'static [Permission] {
             FormsRespond,
             ChartExport,
             AmendmentsRequest,
+            // Their own consent documents: read, sign, withdraw.
+            ConsentTemplatesRead,
+            ConsentSign,
+            ConsentDocumentsRead,
+            ConsentReadinessRead,
         ],
         Role::ApiClient => &[TenantSettingsRead, MembersRead, DirectoryRead, CareTeamsRead],
         // Operators are a machine client today: no "own account" (a person's profile).
@@ -127,12 +147,12 @@ mod tests {
     fn every_role_gets_exactly_the_permissions_of_the_table() {
         let all_api = ScopeSet::parse("identity:read identity:write").unwrap();
         let expected = [
-            (Role::PracticeAdmin, "y.yyyyyyyyyyyyyyyyy.y.y.y...y.y"),
-            (Role::Clinician, "y.......y.....yy....yyyyyyyyy.y"),
-            (Role::Staff, "y.......y.....yyy.............."),
-            (Role::Client, "y.......y.....y....yy.y..y..yy."),
-            (Role::ApiClient, "..y.y...yy....................."),
-            (Role::PlatformOperator, ".yyy..y....y.....y............."),
+            (Role::PracticeAdmin, "y.yyyyyyyyyyyyyyyyy.y.y.y...y.yyy.yy"),
+            (Role::Clinician, "y.......y.....yy....yyyyyyyyy.yy...y"),
+            (Role::Staff, "y.......y.....yyy..............y...y"),
+            (Role::Client, "y.......y.....y....yy.y..y..yy.y.yyy"),
+            (Role::ApiClient, "..y.y...yy.........................."),
+            (Role::PlatformOperator, ".yyy..y....y.....y.................."),
         ];
         for (role, row) in expected {
             let row: Vec<char> = row.chars().collect();
