@@ -13,6 +13,8 @@ pub struct GatewaySettings {
     pub records_url: String,
     /// Base URL of the audit service's API, e.g. `http://audit:8086`.
     pub audit_url: String,
+    /// Base URL of consent's API, e.g. `http://consent:8085`.
+    pub consent_url: String,
     /// How access tokens are verified: identity's issuer, the API audience, and the JWKS
     /// URL when it differs from `<issuer>/oauth2/jwks`.
     pub auth: VerifierConfig,

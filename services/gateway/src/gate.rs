@@ -29,6 +29,9 @@ pub struct Origin {
     pub ip: IpAddr,
     pub request_id: String,
     pub trace: Vec<(&'static str, String)>,
+    /// The client's `User-Agent`, when it is printable ASCII of at most 512 bytes: kept as
+    /// evidence with a consent signature, nothing else.
+    pub user_agent: Option<String>,
     /// A WebSocket connection: each of its operations is admitted again.
     pub connection: bool,
 }

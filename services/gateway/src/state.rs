@@ -10,6 +10,7 @@ use tp_server::{Deps, Settings, StartupError};
 use crate::config::GatewaySettings;
 use crate::downstream::Downstream;
 use crate::downstream::audit::AuditClient;
+use crate::downstream::consent::ConsentClient;
 use crate::downstream::identity::IdentityClient;
 use crate::downstream::records::RecordsClient;
 use crate::events::EventHub;
@@ -41,6 +42,8 @@ impl AppState {
         let records = RecordsClient(records);
         let audit = Downstream::new("audit", &gateway.audit_url, timeout)
             .map_err(|e| StartupError::Config(format!("audit client: {e}")))?;
+        let consent = Downstream::new("consent", &gateway.consent_url, timeout)
+            .map_err(|e| StartupError::Config(format!("consent client: {e}")))?;
         let hub = EventHub::start(settings.redis.url.expose_secret().to_owned());
         let gate = Gate::new(verifier, RateLimiter::new(gateway.rate_limit.clone()), deps.redis);
         let schema = builder(&gateway.limits, gateway.introspection(settings.environment))
@@ -48,6 +51,7 @@ impl AppState {
             .data(identity.clone())
             .data(records.clone())
             .data(AuditClient(audit))
+            .data(ConsentClient(consent))
             .data(hub)
             .data(gate.clone())
             .finish();

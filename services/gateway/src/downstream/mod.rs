@@ -6,6 +6,7 @@
 //! fields it serves. Typed clients per service live beside this module.
 
 pub mod audit;
+pub mod consent;
 pub mod identity;
 pub mod records;
 
@@ -91,8 +92,27 @@ impl Downstream {
         path: &str,
         body: &B,
     ) -> Result<T, GqlError> {
-        let bytes = self.send(cx, method, path, Some(body)).await?;
-        self.decode(&bytes)
+        self.send_json_with(cx, (method, path), &[], body).await
+    }
+
+    /// [`Self::send_json`] with `headers` added (a consent signature's client address and
+    /// user agent).
+    pub async fn send_json_with<B: Serialize, T: DeserializeOwned>(
+        &self,
+        cx: &RequestCtx,
+        (method, path): (Method, &str),
+        headers: &[(&'static str, String)],
+        body: &B,
+    ) -> Result<T, GqlError> {
+        let mut request = self.request(cx, method, path)?.json(body);
+        for (name, value) in headers {
+            request = request.header(*name, value);
+        }
+        let answer = self.answer(request, MAX_RESPONSE_BYTES).await?;
+        if !answer.status.is_success() {
+            return Err(self.failure(answer.status, &answer.body));
+        }
+        self.decode(&answer.body)
     }
 
     /// A call without a body whose answer is read (`POST …/sign`).

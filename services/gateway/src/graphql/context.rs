@@ -82,6 +82,10 @@ impl RequestCtx {
         self.inner.origin.ip
     }
 
+    pub fn user_agent(&self) -> Option<&str> {
+        self.inner.origin.user_agent.as_deref()
+    }
+
     /// A WebSocket connection, whose every operation is admitted again.
     pub fn is_connection(&self) -> bool {
         self.inner.origin.connection

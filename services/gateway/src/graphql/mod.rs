@@ -2,6 +2,7 @@
 //! roots, with the limits every operation is held to.
 
 mod audit;
+mod consent;
 pub mod context;
 pub mod error;
 mod identity;
@@ -26,6 +27,8 @@ pub struct Query(
     records::export::ExportQuery,
     records::forms::FormsQuery,
     audit::query::AuditQuery,
+    consent::templates::ConsentTemplatesQuery,
+    consent::documents::ConsentDocumentsQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -38,6 +41,8 @@ pub struct Mutation(
     records::clinical::ClinicalMutation,
     records::amendments::AmendmentsMutation,
     records::forms::FormsMutation,
+    consent::templates::ConsentTemplatesMutation,
+    consent::documents::ConsentDocumentsMutation,
 );
 
 #[derive(MergedSubscription, Default)]

@@ -22,10 +22,16 @@ fn client_ip(state: &AppState, parts: &Parts) -> IpAddr {
 }
 
 /// Where the request comes from: its address, the request id set by the shared HTTP layers,
-/// and the W3C trace context to forward.
+/// the W3C trace context to forward, and the user agent (`to_str` admits visible ASCII only).
 pub fn origin(state: &AppState, parts: &Parts, connection: bool) -> Origin {
     let (request_id, trace) = correlation(&parts.headers);
-    Origin { ip: client_ip(state, parts), request_id, trace, connection }
+    let user_agent = parts
+        .headers
+        .get(axum::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| v.len() <= 512)
+        .map(str::to_owned);
+    Origin { ip: client_ip(state, parts), request_id, trace, user_agent, connection }
 }
 
 fn correlation(headers: &HeaderMap) -> (String, Vec<(&'static str, String)>) {

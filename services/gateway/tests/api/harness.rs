@@ -1,6 +1,6 @@
-//! The platform as the gateway's tests see it: a real identity (own database, the shared
-//! Redis and OpenBao) and one or more gateways in front of it, people of practices signed
-//! in through a real code exchange, and a GraphQL client.
+//! The platform as the gateway's tests see it: a real identity, records, audit and consent
+//! (own databases, the shared Redis and OpenBao) and one or more gateways in front of them,
+//! people of practices signed in through a real code exchange, and a GraphQL client.
 
 use std::time::Duration;
 
@@ -11,6 +11,7 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement, Value a
 use secrecy::ExposeSecret as _;
 use serde_json::{Value, json};
 use tp_audit::Audit;
+use tp_consent::Consent;
 use tp_gateway::Gateway;
 use tp_identity::Identity;
 use tp_identity::domain::pkce::{CodeChallenge, CodeVerifier};
@@ -32,6 +33,7 @@ pub struct Platform {
     pub identity: TestApp,
     pub records: TestApp,
     pub audit: TestApp,
+    pub consent: TestApp,
     /// The first gateway (set once built); see [`Platform::gateway`].
     gateway: Option<TestApp>,
     /// identity's own database role, as the service uses it.
@@ -91,6 +93,11 @@ pub async fn spawn_with(configure: impl FnOnce(Figment) -> Figment) -> Platform 
             .merge(("audit.seal_interval_secs", 0))
     })
     .await;
+    let issuer = identity.address.clone();
+    let consent = spawn_app_with::<Consent>(move |figment| {
+        figment.merge(("consent.auth.issuer", issuer)).merge(("consent.auth.audience", "telehealth-api"))
+    })
+    .await;
     let test_db = identity.db.as_ref().unwrap();
     let identity_db = test_db.connect_as(Service::Identity).await;
     let admin = test_db.connect_admin().await;
@@ -99,6 +106,7 @@ pub async fn spawn_with(configure: impl FnOnce(Figment) -> Figment) -> Platform 
         identity,
         records,
         audit,
+        consent,
         identity_db,
         admin,
         http: reqwest::Client::new(),
@@ -118,13 +126,14 @@ impl Platform {
     /// settings: `configure` is applied last).
     pub async fn gateway_with(&self, configure: impl FnOnce(Figment) -> Figment) -> TestApp {
         let (identity, records) = (self.identity.address.clone(), self.records.address.clone());
-        let audit = self.audit.address.clone();
+        let (audit, consent) = (self.audit.address.clone(), self.consent.address.clone());
         spawn_app_with::<Gateway>(move |figment| {
             configure(
                 figment
                     .merge(("gateway.identity_url", identity.clone()))
                     .merge(("gateway.records_url", records))
                     .merge(("gateway.audit_url", audit))
+                    .merge(("gateway.consent_url", consent))
                     .merge(("gateway.auth.issuer", identity))
                     .merge(("gateway.auth.audience", "telehealth-api")),
             )

@@ -182,6 +182,62 @@ const FIELDS: &[(&str, &[&str], Exercise)] = &[
             r#"mutation($a_client: ID!) { breakGlass(clientId: $a_client, reason: "An emergency reason long enough") { id } }"#,
         ),
     ),
+    ("Query.consentTemplates", &[], OwnPractice("{ consentTemplates { key title body } }")),
+    (
+        "Query.consentTemplate",
+        &["key"],
+        ForeignIds(
+            "query($a_consent_template: String!) { consentTemplate(key: $a_consent_template) { key title body } }",
+        ),
+    ),
+    ("Query.consentRequirements", &[], OwnPractice("{ consentRequirements }")),
+    (
+        "Query.consentDocuments",
+        &["clientId"],
+        ForeignFilter("query($a_client: ID!) { consentDocuments(clientId: $a_client) { id text typedName } }"),
+    ),
+    (
+        "Query.consentReadiness",
+        &["clientId"],
+        ForeignFilter(
+            "query($a_client: ID!) { consentReadiness(clientId: $a_client) { readyToBook missing { template title } } }",
+        ),
+    ),
+    (
+        "Mutation.createConsentTemplate",
+        &["input"],
+        OwnPractice(
+            r#"mutation { createConsentTemplate(input: {kind: OTHER, title: "B's fees", body: "B's fees."}) { key title } }"#,
+        ),
+    ),
+    (
+        "Mutation.reviseConsentTemplate",
+        &["key", "input"],
+        ForeignIds(
+            r#"mutation($a_consent_template: ID!) { reviseConsentTemplate(key: $a_consent_template, input: {kind: OTHER, title: "x", body: "x"}) { key } }"#,
+        ),
+    ),
+    (
+        "Mutation.setConsentRequirements",
+        &["templates"],
+        ForeignIds(
+            "mutation($a_consent_template: String!) { setConsentRequirements(templates: [$a_consent_template]) }",
+        ),
+    ),
+    (
+        "Mutation.signConsentDocument",
+        &["clientId", "input"],
+        ForeignIds(
+            r#"mutation($a_client: ID!) { signConsentDocument(clientId: $a_client, input: {template: "telehealth", version: 1, textSha256: "0", typedName: "x"}) { id } }"#,
+        ),
+    ),
+    (
+        "Mutation.withdrawConsentDocument",
+        &["clientId", "documentId"],
+        ForeignIds(
+            "mutation($a_client: ID!, $a_consent_document: ID!) { withdrawConsentDocument(clientId: $a_client, documentId: $a_consent_document) { id } }",
+        ),
+    ),
     (
         "Query.breakGlassOpenings",
         &["activeOnly"],
@@ -328,9 +384,12 @@ async fn practice_a(platform: &Platform) -> PracticeA {
     let a_diagnosis =
         body["data"]["addDiagnosis"]["id"].as_str().unwrap_or_else(|| panic!("A's diagnosis: {body}")).to_owned();
     let (a_template, a_document) = forms_and_documents_of_a(platform, &clinician, &client).await;
+    let (a_consent_template, a_consent_document) = consent_of_a(platform, &admin, &client).await;
     let vars = json!({
         "a_diagnosis": a_diagnosis.clone(),
         "a_template": a_template.clone(),
+        "a_consent_template": a_consent_template.clone(),
+        "a_consent_document": a_consent_document.clone(),
         "a_note": a_note.clone(),
         "a_pnote": a_pnote.clone(),
         "a_name": a_name.clone(),
@@ -344,6 +403,7 @@ async fn practice_a(platform: &Platform) -> PracticeA {
         .chain([a_pnote, "A's process note".to_owned(), a_grant, "A's emergency".to_owned(), on_call.user.to_string()])
         .chain([a_diagnosis, "A's diagnosis".to_owned()])
         .chain([a_template, "A's intake".to_owned(), a_document, "A's letter".to_owned()])
+        .chain([a_consent_template, "A's consent".to_owned(), a_consent_document, "A's signer".to_owned()])
         .collect();
     PracticeA { vars, ids, admin: admin.token }
 }
@@ -373,11 +433,33 @@ async fn forms_and_documents_of_a(platform: &Platform, clinician: &Person, clien
     (a_template.to_owned(), a_document.to_owned())
 }
 
+/// A's admin writes a consent template and requires it; A's client signs the built-in
+/// telehealth consent: their ids, titles and the typed name must never reach B.
+async fn consent_of_a(platform: &Platform, admin: &Person, client: &Person) -> (String, String) {
+    let template = r#"mutation { createConsentTemplate(input: {kind: OTHER, title: "A's consent", body: "A's consent text"}) { key } }"#;
+    let (_, body) = platform.gql(Some(&admin.token), template, json!({})).await;
+    let key = body["data"]["createConsentTemplate"]["key"].as_str().unwrap_or_else(|| panic!("A's consent: {body}"));
+    let require = "mutation($k: String!) { setConsentRequirements(templates: [$k]) }";
+    let (_, body) = platform.gql(Some(&admin.token), require, json!({ "k": key })).await;
+    assert!(body["errors"].is_null(), "A's requirements: {body}");
+    let read = r#"{ consentTemplate(key: "telehealth") { version bodySha256 } }"#;
+    let (_, body) = platform.gql(Some(&client.token), read, json!({})).await;
+    let telehealth = &body["data"]["consentTemplate"];
+    let sign = r#"mutation($id: ID!, $v: Int!, $h: String!) { signConsentDocument(clientId: $id, input: {template: "telehealth", version: $v, textSha256: $h, typedName: "A's signer"}) { id } }"#;
+    let vars = json!({ "id": client.user.to_string(), "v": telehealth["version"], "h": telehealth["bodySha256"] });
+    let (_, body) = platform.gql(Some(&client.token), sign, vars).await;
+    let document =
+        body["data"]["signConsentDocument"]["id"].as_str().unwrap_or_else(|| panic!("A's signature: {body}"));
+    (key.to_owned(), document.to_owned())
+}
+
 /// What A's admin sees of A: compared before and after B's attempts.
 async fn snapshot(platform: &Platform, a: &PracticeA) -> Value {
     let query = "query($a_client: ID!) { tenant { id policy { idleTimeoutSecs mfaRequiredRoles } } \
                  members(first: 100) { edges { node { id roles status } } } \
                  careTeam { clinicianId clientId } apiClients { id revoked approved } formTemplates { id version title } \
+                 consentTemplates { key version title } consentRequirements \
+                 consentDocuments(clientId: $a_client) { id typedName withdrawnAt } \
                  client(id: $a_client) { demographics { legalName phone } updatedAt } }";
     let (_, body) = platform.gql(Some(&a.admin), query, json!({ "a_client": a.vars["a_client"] })).await;
     assert!(body["errors"].is_null(), "A's own view: {body}");

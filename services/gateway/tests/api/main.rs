@@ -13,6 +13,7 @@ mod audit;
 mod bad_input;
 mod chart_files;
 mod clinical;
+mod consent;
 mod downstream;
 mod harness;
 mod health;

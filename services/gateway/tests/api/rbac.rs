@@ -16,7 +16,7 @@ use crate::ws::{Next, subscribe};
 /// `$api` an API client of the practice, `$session` the caller's own session, `$chart` a
 /// client whose chart the caller may read if its role may (its own for a client, one on its
 /// care team for a clinician).
-const OPERATIONS: [(&str, &str); 42] = [
+const OPERATIONS: [(&str, &str); 50] = [
     ("me", "{ me { id roles } }"),
     ("me.profile", "{ me { profile { email } } }"),
     ("me.memberships", "{ me { memberships { tenantId } } }"),
@@ -104,6 +104,20 @@ const OPERATIONS: [(&str, &str); 42] = [
         "client.forms",
         "query($chart: ID!) { client(id: $chart) { formResponses { id } assessmentHistory(instrument: PHQ9) { createdAt } } }",
     ),
+    ("consentTemplates", "{ consentTemplates { key } }"),
+    ("consentTemplate", r#"{ consentTemplate(key: "telehealth") { key } }"#),
+    ("consentRequirements", "{ consentRequirements }"),
+    (
+        "createConsentTemplate",
+        r#"mutation { createConsentTemplate(input: {kind: OTHER, title: "Fees", body: "Our fees."}) { key } }"#,
+    ),
+    ("setConsentRequirements", r#"mutation { setConsentRequirements(templates: ["telehealth"]) }"#),
+    (
+        "signConsentDocument",
+        r#"mutation($chart: ID!, $telehealth_sha256: String!) { signConsentDocument(clientId: $chart, input: {template: "telehealth", version: 1, textSha256: $telehealth_sha256, typedName: "Pat Doe"}) { id } }"#,
+    ),
+    ("consentDocuments", "query($chart: ID!) { consentDocuments(clientId: $chart) { id } }"),
+    ("consentReadiness", "query($chart: ID!) { consentReadiness(clientId: $chart) { readyToBook } }"),
     // Last: it ends the caller's own session.
     ("endSession", "mutation($session: ID!) { endSession(id: $session) { id } }"),
 ];
@@ -118,14 +132,16 @@ const SUBSCRIPTIONS: [(&str, &str); 2] = [
 // Practice admins read and export notes and clinical content only when on the client's care
 // team ($chart's is not theirs), and write neither; a client reads their own (signed) notes,
 // exports their record, requests amendments of their own chart and fills in their own forms.
+// Consent: every member reads the templates and whether a client is ready to book; admins
+// write templates and requirements and read signed documents; a client signs their own.
 const EXPECTED: [(&str, &str, &str); 7] = [
-    ("practice_admin", "yyyyyyyyyyyyyyyyyyyyyy...y.y...y....yy...y", "yy"),
-    ("clinician", "yyyy..y.............y.yyy..yyyy.yyy.yyyyyy", "y."),
-    ("staff", "yyyy..y.............yy.....y.............y", ".."),
-    ("client", "yyyy..y.............y.y.y.y.....y..yy.yyyy", ".."),
-    ("api_client", "y...yyyyy.................................", "yy"),
-    ("api_client_no_scope", "y.........................................", ".."),
-    ("operator", "y.........................................", ".."),
+    ("practice_admin", "yyyyyyyyyyyyyyyyyyyyyy...y.y...y....yy...yyyyy.yyy", "yy"),
+    ("clinician", "yyyy..y.............y.yyy..yyyy.yyy.yyyyyyyy....yy", "y."),
+    ("staff", "yyyy..y.............yy.....y.............yyy....yy", ".."),
+    ("client", "yyyy..y.............y.y.y.y.....y..yy.yyyyyy..yyyy", ".."),
+    ("api_client", "y...yyyyy.........................................", "yy"),
+    ("api_client_no_scope", "y.................................................", ".."),
+    ("operator", "y.................................................", ".."),
 ];
 
 struct Fixtures {
@@ -162,12 +178,22 @@ async fn fixtures(platform: &Platform, role: &str) -> Fixtures {
         }
     };
     let session = if session.is_empty() { uuid::Uuid::now_v7().to_string() } else { session };
+    let telehealth_sha256 = telehealth_sha256(platform, tenant).await;
     let vars = json!({
         "target": target.user.to_string(), "clinician": clinician.user.to_string(), "client": client.user.to_string(),
         "pair_clinician": pair.0.user.to_string(), "pair_client": pair.1.user.to_string(), "api": api,
-        "session": session, "chart": chart.to_string(),
+        "session": session, "chart": chart.to_string(), "telehealth_sha256": telehealth_sha256,
     });
     Fixtures { vars, token }
+}
+
+/// The SHA-256 of the built-in telehealth consent's text, which a signature quotes, as a
+/// practice admin of `tenant` reads it.
+async fn telehealth_sha256(platform: &Platform, tenant: TenantId) -> String {
+    let admin = platform.person(tenant, &["practice_admin"]).await;
+    let query = r#"{ consentTemplate(key: "telehealth") { bodySha256 } }"#;
+    let (_, body) = platform.gql(Some(&admin.token), query, json!({})).await;
+    body["data"]["consentTemplate"]["bodySha256"].as_str().unwrap_or_else(|| panic!("telehealth: {body}")).to_owned()
 }
 
 /// 'y' when the field answered without error, '.' when it was refused; anything else is a

@@ -1,0 +1,96 @@
+//! Typed calls to consent's API, with the wire types of `tp_consent_api`.
+
+use reqwest::Method;
+use tp_consent_api::documents::{Readiness, SignInput, Signature, SignatureList};
+use tp_consent_api::paths;
+use tp_consent_api::templates::{Requirements, Template, TemplateInput, TemplateList};
+use tp_ids::{TenantId, UserId};
+use uuid::Uuid;
+
+use crate::downstream::Downstream;
+use crate::graphql::context::RequestCtx;
+use crate::graphql::error::GqlError;
+
+#[derive(Clone)]
+pub struct ConsentClient(pub Downstream);
+
+impl ConsentClient {
+    pub async fn templates(&self, cx: &RequestCtx, tenant: TenantId) -> Result<TemplateList, GqlError> {
+        self.0.get(cx, &paths::templates(tenant)).await
+    }
+
+    /// `key` is a checked template key (`graphql::consent::template_key`): nothing to escape.
+    pub async fn template(&self, cx: &RequestCtx, tenant: TenantId, key: &str) -> Result<Template, GqlError> {
+        self.0.get(cx, &paths::template(tenant, key)).await
+    }
+
+    pub async fn create_template(
+        &self,
+        cx: &RequestCtx,
+        tenant: TenantId,
+        input: &TemplateInput,
+    ) -> Result<Template, GqlError> {
+        self.0.send_json(cx, Method::POST, &paths::templates(tenant), input).await
+    }
+
+    pub async fn revise_template(
+        &self,
+        cx: &RequestCtx,
+        (tenant, template): (TenantId, Uuid),
+        input: &TemplateInput,
+    ) -> Result<Template, GqlError> {
+        self.0.send_json(cx, Method::POST, &paths::template_versions(tenant, template), input).await
+    }
+
+    pub async fn requirements(&self, cx: &RequestCtx, tenant: TenantId) -> Result<Requirements, GqlError> {
+        self.0.get(cx, &paths::requirements(tenant)).await
+    }
+
+    pub async fn set_requirements(
+        &self,
+        cx: &RequestCtx,
+        tenant: TenantId,
+        requirements: &Requirements,
+    ) -> Result<Requirements, GqlError> {
+        self.0.send_json(cx, Method::PUT, &paths::requirements(tenant), requirements).await
+    }
+
+    pub async fn signatures(
+        &self,
+        cx: &RequestCtx,
+        (tenant, client): (TenantId, UserId),
+    ) -> Result<SignatureList, GqlError> {
+        self.0.get(cx, &paths::signatures(tenant, client)).await
+    }
+
+    /// Signs as the caller, with the client's address and user agent as the gateway saw
+    /// them: consent keeps both as evidence of the signature.
+    pub async fn sign(
+        &self,
+        cx: &RequestCtx,
+        (tenant, client): (TenantId, UserId),
+        input: &SignInput,
+    ) -> Result<Signature, GqlError> {
+        let mut headers = vec![("x-forwarded-for", cx.ip().to_string())];
+        if let Some(agent) = cx.user_agent() {
+            headers.push(("user-agent", agent.to_owned()));
+        }
+        self.0.send_json_with(cx, (Method::POST, &paths::signatures(tenant, client)), &headers, input).await
+    }
+
+    pub async fn withdraw(
+        &self,
+        cx: &RequestCtx,
+        (tenant, client, signature): (TenantId, UserId, Uuid),
+    ) -> Result<Signature, GqlError> {
+        self.0.send_empty(cx, Method::POST, &paths::withdrawal(tenant, client, signature)).await
+    }
+
+    pub async fn readiness(
+        &self,
+        cx: &RequestCtx,
+        (tenant, client): (TenantId, UserId),
+    ) -> Result<Readiness, GqlError> {
+        self.0.get(cx, &paths::readiness(tenant, client)).await
+    }
+}
