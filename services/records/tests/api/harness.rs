@@ -214,13 +214,7 @@ impl Platform {
         path: &str,
         body: Option<Value>,
     ) -> (StatusCode, Value) {
-        let mut request = self.http.request(method, format!("{}{path}", self.identity.address)).bearer_auth(&who.token);
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await.unwrap();
-        let status = response.status();
-        (status, response.json().await.unwrap_or(Value::Null))
+        self.call_at(&self.identity.address, who, (method, path), body).await
     }
 
     /// `GET` the chart: status and JSON body.
@@ -249,6 +243,7 @@ impl Platform {
         (status, response.json().await.unwrap_or(Value::Null))
     }
 
+    /// A call to records' API as `who`: status and JSON body (null when empty).
     pub async fn call(
         &self,
         who: &Person,
@@ -256,7 +251,17 @@ impl Platform {
         path: &str,
         body: Option<Value>,
     ) -> (StatusCode, Value) {
-        let mut request = self.http.request(method, format!("{}{path}", self.records.address)).bearer_auth(&who.token);
+        self.call_at(&self.records.address, who, (method, path), body).await
+    }
+
+    async fn call_at(
+        &self,
+        base: &str,
+        who: &Person,
+        (method, path): (reqwest::Method, &str),
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut request = self.http.request(method, format!("{base}{path}")).bearer_auth(&who.token);
         if let Some(body) = body {
             request = request.json(&body);
         }
