@@ -1,8 +1,11 @@
 //! The consent service: consent documents, e-signatures, disclosure authorizations and the disclosure decision API.
 //!
-//! So far it serves `/healthz` and `/readyz` only; its domain arrives with its own issue.
+//! So far it serves `/healthz` and `/readyz` only, and holds the built-in templates and the
+//! rules of its first step (ADR 0006); its API arrives next.
 //! [`Consent`] plugs it into the shared runtime (`tp_server`), which binds, layers and serves.
 
+pub mod builtin;
+pub mod domain;
 pub mod migration;
 
 use axum::Router;
