@@ -1,6 +1,8 @@
 //! The consent schema's migrations, applied by `tp-consent migrate` as the migrator role.
 //! Never edit an applied migration: add a new one.
 
+mod m20261223_000002_create_templates;
+
 use sea_orm_migration::{MigrationTrait, MigratorTrait};
 use tp_db::migration::CreateServiceSchema;
 use tp_db::sea_orm::DynIden;
@@ -11,7 +13,10 @@ pub struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(CreateServiceSchema(Service::Consent))]
+        vec![
+            Box::new(CreateServiceSchema(Service::Consent)),
+            Box::new(m20261223_000002_create_templates::CreateTemplates),
+        ]
     }
 
     /// All schemas share one database, so each service keeps its own migration table.
