@@ -17,6 +17,7 @@ pub mod domain;
 pub mod error;
 mod http;
 pub mod migration;
+mod seal;
 pub mod state;
 
 use axum::Router;

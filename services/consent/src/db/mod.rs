@@ -2,6 +2,7 @@
 //! `TenantTx` and also names its `tenant_id` (defence in depth on top of RLS).
 
 pub(crate) mod requirements;
+pub(crate) mod signatures;
 pub(crate) mod templates;
 
 use sea_orm::{DbBackend, QueryResult, Statement, Value};

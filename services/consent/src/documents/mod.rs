@@ -2,5 +2,7 @@
 //! data access and its event in one transaction.
 
 pub mod access;
+pub mod readiness;
 pub mod requirements;
+pub mod signatures;
 pub mod templates;

@@ -2,6 +2,7 @@
 //! Never edit an applied migration: add a new one.
 
 mod m20261223_000002_create_templates;
+mod m20261223_000003_create_signatures;
 
 use sea_orm_migration::{MigrationTrait, MigratorTrait};
 use tp_db::migration::CreateServiceSchema;
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(CreateServiceSchema(Service::Consent)),
             Box::new(m20261223_000002_create_templates::CreateTemplates),
+            Box::new(m20261223_000003_create_signatures::CreateSignatures),
         ]
     }
 

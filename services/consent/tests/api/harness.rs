@@ -87,13 +87,34 @@ pub async fn query(db: &DatabaseConnection, sql: &str, values: Vec<SqlValue>) ->
     db.query_all_raw(Statement::from_sql_and_values(DbBackend::Postgres, sql, values)).await.unwrap()
 }
 
-/// A practice's cast: its admin, a clinician, staff and a client.
+/// One audit event as the tests compare it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    pub action: String,
+    pub outcome: String,
+    pub actor: Option<String>,
+    pub subject: Option<String>,
+}
+
+impl Event {
+    pub fn new(action: &str, outcome: &str, actor: &Person, subject: Option<UserId>) -> Self {
+        Self {
+            action: action.to_owned(),
+            outcome: outcome.to_owned(),
+            actor: Some(actor.user.to_string()),
+            subject: subject.map(|s| s.to_string()),
+        }
+    }
+}
+
+/// A practice's cast: its admin, a clinician, staff and two clients.
 pub struct Practice {
     pub tenant: TenantId,
     pub admin: Person,
     pub clinician: Person,
     pub staff: Person,
     pub client: Person,
+    pub other_client: Person,
 }
 
 impl Platform {
@@ -116,6 +137,7 @@ impl Platform {
             clinician: self.person(tenant, &["clinician"]).await,
             staff: self.person(tenant, &["staff"]).await,
             client: self.person(tenant, &["client"]).await,
+            other_client: self.person(tenant, &["client"]).await,
         }
     }
 
@@ -201,12 +223,40 @@ impl Platform {
         body
     }
 
+    /// `client` signs the template `key` at its current version, as they were shown it.
+    pub async fn sign(&self, client: &Person, tenant: TenantId, key: &str) -> (StatusCode, Value) {
+        let template = self.template(client, tenant, key).await;
+        let body = json!({
+            "template": key,
+            "version": template["version"],
+            "text_sha256": template["body_sha256"],
+            "typed_name": "Casey Client",
+        });
+        self.call(client, Method::POST, &paths::signatures(tenant, client.user), Some(body)).await
+    }
+
     /// A practice template saved by `admin`, its key.
     pub async fn practice_template(&self, admin: &Person, tenant: TenantId, kind: &str, title: &str) -> String {
         let body = json!({ "kind": kind, "title": title, "body": format!("# {title}\n\nThe practice's own text.\n") });
         let (status, saved) = self.call(admin, Method::POST, &paths::templates(tenant), Some(body)).await;
         assert_eq!(status, StatusCode::CREATED, "{saved}");
         saved["key"].as_str().unwrap().to_owned()
+    }
+
+    /// Every audit event of `tenant` in consent's database, oldest first (read as superuser).
+    pub async fn events(&self, tenant: TenantId) -> Vec<Event> {
+        let sql = "select action, outcome, actor_id, subject_id from audit.events \
+                   where tenant_id = $1 order by occurred_at, id";
+        query(&self.consent_admin, sql, vec![Uuid::from(tenant).into()])
+            .await
+            .iter()
+            .map(|row| Event {
+                action: row.try_get("", "action").unwrap(),
+                outcome: row.try_get("", "outcome").unwrap(),
+                actor: row.try_get("", "actor_id").unwrap(),
+                subject: row.try_get("", "subject_id").unwrap(),
+            })
+            .collect()
     }
 
     /// The `details` of every successful event of `tenant` with `action`, oldest first.

@@ -8,7 +8,12 @@
     reason = "integration tests and their helpers: a failed step must stop the test where it failed"
 )]
 
+mod audit;
 mod harness;
 mod health;
+mod readiness;
+mod reading;
 mod requirements;
+mod signing;
+mod storage;
 mod templates;
