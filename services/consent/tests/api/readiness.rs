@@ -68,6 +68,7 @@ async fn a_client_is_ready_once_every_required_document_is_signed_and_not_withdr
 async fn recording_consent_holds_from_signing_until_withdrawal() {
     let p = spawn().await;
     let a = p.practice().await;
+    let b = p.practice().await;
     let (_, before) = readiness(&p, &a.clinician, a.tenant, &a.client).await;
     assert_eq!(before["recording_consented"], false);
 
@@ -76,6 +77,9 @@ async fn recording_consent_holds_from_signing_until_withdrawal() {
     assert_eq!(after["recording_consented"], true);
     let (_, neighbour) = readiness(&p, &a.clinician, a.tenant, &a.other_client).await;
     assert_eq!(neighbour["recording_consented"], false, "one client's consent is theirs only");
+    assert_eq!(readiness(&p, &b.clinician, a.tenant, &a.client).await.0, StatusCode::NOT_FOUND);
+    let (_, theirs) = readiness(&p, &b.clinician, b.tenant, &a.client).await;
+    assert_eq!(theirs["recording_consented"], false, "the consent was given to practice A only");
 
     let id = signed["id"].as_str().unwrap().parse().unwrap();
     p.call(&a.client, Method::POST, &paths::withdrawal(a.tenant, a.client.user, id), None).await;

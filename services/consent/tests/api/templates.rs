@@ -102,11 +102,14 @@ async fn an_admin_versions_a_practice_template_whose_kind_never_changes() {
 async fn only_practice_admins_save_templates_and_bad_input_is_refused_without_echo() {
     let p = spawn().await;
     let a = p.practice().await;
+    let b = p.practice().await;
     let good = input("telehealth", "Our telehealth terms", "Text.");
     for who in [&a.clinician, &a.staff, &a.client] {
         let (status, body) = p.call(who, Method::POST, &paths::templates(a.tenant), Some(good.clone())).await;
         assert_eq!((status, code(&body)), (StatusCode::FORBIDDEN, "CONSENT_FORBIDDEN"), "{body}");
     }
+    let (status, _) = p.call(&b.admin, Method::POST, &paths::templates(a.tenant), Some(good.clone())).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "another practice's admin");
     let secret = "Zebulon-Quartz";
     let bad = [
         input("other", "", "Body."),
