@@ -225,6 +225,33 @@ pub mod records {
     ];
 }
 
+/// consent: consent templates, signatures, withdrawals and the answers other services ask
+/// for. Events carry ids and counts only, never which template a client signed (that alone
+/// can say "treated for a substance use disorder"). The subject is the client (`client`).
+pub mod consent {
+    use super::Action;
+
+    /// A practice template created or versioned (no subject: templates hold no PHI); details
+    /// `template_id` and `version`.
+    pub const TEMPLATE_SAVED: Action = Action::new("consent.template.saved");
+    /// The templates required before a first appointment were replaced; detail `count`.
+    pub const REQUIREMENTS_SET: Action = Action::new("consent.requirements.set");
+    /// A client signed a document; detail `signature_id`.
+    pub const DOCUMENT_SIGNED: Action = Action::new("consent.document.signed");
+    /// A client withdrew a consent they signed; detail `signature_id`.
+    pub const DOCUMENT_WITHDRAWN: Action = Action::new("consent.document.withdrawn");
+    /// Signed documents shown with their text: detail `documents` (a list's count) or
+    /// `signature_id` (one document).
+    pub const DOCUMENTS_READ: Action = Action::new("consent.document.read");
+    /// Whether a client may book and consented to recording was answered; detail `missing`
+    /// (how many required documents are unsigned).
+    pub const READINESS_READ: Action = Action::new("consent.readiness.read");
+
+    /// Every consent action, for tests and documentation.
+    pub const ALL: &[Action] =
+        &[TEMPLATE_SAVED, REQUIREMENTS_SET, DOCUMENT_SIGNED, DOCUMENT_WITHDRAWN, DOCUMENTS_READ, READINESS_READ];
+}
+
 /// audit: reads of the audit log itself. Only a practice's search of its log is recorded; a
 /// client's view of who accessed their own record is not (it would mostly log itself).
 pub mod audit {
@@ -268,6 +295,16 @@ mod tests {
         for action in records::ALL {
             assert!(is_valid(*action), "{action}");
             assert_eq!(action.service(), "records", "{action}");
+            assert!(seen.insert(action.as_str()), "duplicate {action}");
+        }
+    }
+
+    #[test]
+    fn consent_actions_are_dotted_unique_and_owned_by_consent() {
+        let mut seen = std::collections::HashSet::new();
+        for action in consent::ALL {
+            assert!(is_valid(*action), "{action}");
+            assert_eq!(action.service(), "consent", "{action}");
             assert!(seen.insert(action.as_str()), "duplicate {action}");
         }
     }

@@ -1,7 +1,7 @@
-use tp_consent::Consent;
-use tp_testkit::app::spawn_app;
+use crate::harness::consent_for;
 
+/// Health needs no identity: nothing verifies a token.
 #[tokio::test]
 async fn healthz_and_readyz_answer_with_every_dependency_up() {
-    spawn_app::<Consent>().await.assert_ready(&["postgres", "redis", "vault"]).await;
+    consent_for("http://127.0.0.1:9").await.assert_ready(&["postgres", "redis", "vault"]).await;
 }

@@ -1,4 +1,19 @@
 //! Integration tests of the consent service: the real router on port 0, its own database role and
-//! Vault AppRole, a fresh database migrated by its own migrations.
+//! Vault AppRole, a fresh database migrated by its own migrations, and a real identity beside it
+//! issuing the tokens.
 
+#![expect(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    reason = "integration tests and their helpers: a failed step must stop the test where it failed"
+)]
+
+mod audit;
+mod harness;
 mod health;
+mod readiness;
+mod reading;
+mod requirements;
+mod signing;
+mod storage;
+mod templates;

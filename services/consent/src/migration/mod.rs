@@ -1,6 +1,9 @@
 //! The consent schema's migrations, applied by `tp-consent migrate` as the migrator role.
 //! Never edit an applied migration: add a new one.
 
+mod m20261223_000002_create_templates;
+mod m20261223_000003_create_signatures;
+
 use sea_orm_migration::{MigrationTrait, MigratorTrait};
 use tp_db::migration::CreateServiceSchema;
 use tp_db::sea_orm::DynIden;
@@ -11,7 +14,11 @@ pub struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(CreateServiceSchema(Service::Consent))]
+        vec![
+            Box::new(CreateServiceSchema(Service::Consent)),
+            Box::new(m20261223_000002_create_templates::CreateTemplates),
+            Box::new(m20261223_000003_create_signatures::CreateSignatures),
+        ]
     }
 
     /// All schemas share one database, so each service keeps its own migration table.

@@ -1,0 +1,13 @@
+//! consent's rules, without I/O: what a template's title and body may be, what a signature
+//! must quote, who reaches whose documents, which keys a practice may require, and the
+//! readiness answer computed from what a client signed.
+
+pub mod access;
+pub mod evidence;
+pub mod readiness;
+mod refusal;
+pub mod requirements;
+pub mod signing;
+pub mod template;
+
+pub use refusal::Refusal;

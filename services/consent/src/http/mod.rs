@@ -1,0 +1,33 @@
+//! HTTP surface of consent: the `/v1` JSON API the gateway calls with the caller's token,
+//! and `/internal/v1` for other services (readiness). Paths are `tp_consent_api::paths`.
+
+mod body;
+mod caller;
+mod documents;
+mod readiness;
+mod templates;
+
+use axum::Router;
+use tp_ids::{TenantId, UserId};
+
+use crate::error::Error;
+use crate::state::AppState;
+
+pub(crate) fn router(state: AppState) -> Router {
+    Router::new().merge(templates::router()).merge(documents::router()).merge(readiness::router()).with_state(state)
+}
+
+/// The practice of a path; a malformed id is NOT_FOUND, like an unknown one.
+fn tenant_id(tenant: &str) -> Result<TenantId, Error> {
+    TenantId::parse(tenant).map_err(|_| Error::NotFound)
+}
+
+/// The practice and client of a path.
+fn ids(tenant: &str, client: &str) -> Result<(TenantId, UserId), Error> {
+    Ok((tenant_id(tenant)?, UserId::parse(client).map_err(|_| Error::NotFound)?))
+}
+
+/// An id under a path (a template, a signature); malformed is NOT_FOUND.
+fn uuid(id: &str) -> Result<uuid::Uuid, Error> {
+    uuid::Uuid::parse_str(id).map_err(|_| Error::NotFound)
+}

@@ -1,0 +1,17 @@
+//! [`AppState`]: what every handler of consent can reach. Cheap to clone (handles only).
+
+use redis::aio::ConnectionManager;
+use sea_orm::DatabaseConnection;
+use tp_auth::Verifier;
+use tp_crypto::Keyring;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    /// Holds the revocation list the verifier checks on every request.
+    pub redis: ConnectionManager,
+    /// Seals and opens signed documents under the practice's Vault key.
+    pub keyring: Keyring,
+    /// Verifies bearer tokens against identity's JWKS, with the revocation check.
+    pub verifier: Verifier,
+}
