@@ -220,7 +220,9 @@ const FIELDS: &[(&str, &[&str], Exercise)] = &[
     (
         "Mutation.setConsentRequirements",
         &["templates"],
-        ForeignIds(
+        // A's template is unknown in B: refused as bad input (the answer for a key that exists
+        // nowhere), naming no key.
+        ForeignFilter(
             "mutation($a_consent_template: String!) { setConsentRequirements(templates: [$a_consent_template]) }",
         ),
     ),
