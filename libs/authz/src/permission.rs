@@ -88,10 +88,24 @@ pub enum Permission {
     /// Whether a client signed what the practice requires and consented to recording:
     /// titles and booleans only (minimum necessary for booking and the telehealth room).
     ConsentReadinessRead,
+    /// Authorize a disclosure of one's own record, or revoke an authorization (a client).
+    DisclosureAuthorize,
+    /// Read a client's authorizations, restrictions and accounting of disclosures (practice
+    /// admins; a client their own).
+    DisclosuresRead,
+    /// Ask the practice to restrict uses or disclosures of one's own record (a client).
+    RestrictionsRequest,
+    /// Accept or decline clients' requested restrictions (practice admins).
+    RestrictionsReview,
+    /// Ask whether categories of a client's record may go to a recipient now (permit or
+    /// deny, never the record itself).
+    DisclosureDecide,
+    /// Record a disclosure made outside the platform in the accounting (practice admins).
+    DisclosuresRecord,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 36] = [
+    pub const ALL: [Permission; 42] = [
         Permission::OwnAccount,
         Permission::TenantsAdminister,
         Permission::TenantSettingsRead,
@@ -128,6 +142,12 @@ impl Permission {
         Permission::ConsentSign,
         Permission::ConsentDocumentsRead,
         Permission::ConsentReadinessRead,
+        Permission::DisclosureAuthorize,
+        Permission::DisclosuresRead,
+        Permission::RestrictionsRequest,
+        Permission::RestrictionsReview,
+        Permission::DisclosureDecide,
+        Permission::DisclosuresRecord,
     ];
 
     /// The OAuth scope an API client needs on top of its role, or `None` when the
@@ -169,7 +189,13 @@ impl Permission {
             | Permission::ConsentTemplatesManage
             | Permission::ConsentSign
             | Permission::ConsentDocumentsRead
-            | Permission::ConsentReadinessRead => None,
+            | Permission::ConsentReadinessRead
+            | Permission::DisclosureAuthorize
+            | Permission::DisclosuresRead
+            | Permission::RestrictionsRequest
+            | Permission::RestrictionsReview
+            | Permission::DisclosureDecide
+            | Permission::DisclosuresRecord => None,
         }
     }
 
@@ -212,6 +238,12 @@ impl Permission {
             Permission::ConsentSign => "consent_sign",
             Permission::ConsentDocumentsRead => "consent_documents_read",
             Permission::ConsentReadinessRead => "consent_readiness_read",
+            Permission::DisclosureAuthorize => "disclosure_authorize",
+            Permission::DisclosuresRead => "disclosures_read",
+            Permission::RestrictionsRequest => "restrictions_request",
+            Permission::RestrictionsReview => "restrictions_review",
+            Permission::DisclosureDecide => "disclosure_decide",
+            Permission::DisclosuresRecord => "disclosures_record",
         }
     }
 }

@@ -40,6 +40,10 @@ pub const fn granted(role: Role) -> &'static [Permission] {
             ConsentTemplatesManage,
             ConsentDocumentsRead,
             ConsentReadinessRead,
+            DisclosuresRead,
+            RestrictionsReview,
+            DisclosureDecide,
+            DisclosuresRecord,
         ],
         Role::Clinician => &[
             OwnAccount,
@@ -58,6 +62,8 @@ pub const fn granted(role: Role) -> &'static [Permission] {
             AmendmentsReview,
             ConsentTemplatesRead,
             ConsentReadinessRead,
+            // "May I send this to the new therapist?": permit or deny, never the record.
+            DisclosureDecide,
         ],
         // Minimum necessary: the front desk's demographics and contacts, no clinical content,
         // and whether a client's paperwork is done (titles and booleans).
@@ -88,6 +94,11 @@ pub const fn granted(role: Role) -> &'static [Permission] {
             ConsentSign,
             ConsentDocumentsRead,
             ConsentReadinessRead,
+            // Their own authorizations, restrictions and accounting of disclosures.
+            DisclosureAuthorize,
+            DisclosuresRead,
+            RestrictionsRequest,
+            DisclosureDecide,
         ],
         Role::ApiClient => &[TenantSettingsRead, MembersRead, DirectoryRead, CareTeamsRead],
         // Operators are a machine client today: no "own account" (a person's profile).
@@ -147,12 +158,12 @@ mod tests {
     fn every_role_gets_exactly_the_permissions_of_the_table() {
         let all_api = ScopeSet::parse("identity:read identity:write").unwrap();
         let expected = [
-            (Role::PracticeAdmin, "y.yyyyyyyyyyyyyyyyy.y.y.y...y.yyy.yy"),
-            (Role::Clinician, "y.......y.....yy....yyyyyyyyy.yy...y"),
-            (Role::Staff, "y.......y.....yyy..............y...y"),
-            (Role::Client, "y.......y.....y....yy.y..y..yy.y.yyy"),
-            (Role::ApiClient, "..y.y...yy.........................."),
-            (Role::PlatformOperator, ".yyy..y....y.....y.................."),
+            (Role::PracticeAdmin, "y.yyyyyyyyyyyyyyyyy.y.y.y...y.yyy.yy.y.yyy"),
+            (Role::Clinician, "y.......y.....yy....yyyyyyyyy.yy...y....y."),
+            (Role::Staff, "y.......y.....yyy..............y...y......"),
+            (Role::Client, "y.......y.....y....yy.y..y..yy.y.yyyyyy.y."),
+            (Role::ApiClient, "..y.y...yy................................"),
+            (Role::PlatformOperator, ".yyy..y....y.....y........................"),
         ];
         for (role, row) in expected {
             let row: Vec<char> = row.chars().collect();

@@ -3,6 +3,7 @@
 //! I/O. A signed document's text, typed name, IP and user agent are PHI in transit: callers
 //! must never log them.
 
+pub mod disclosure;
 pub mod documents;
 pub mod paths;
 pub mod templates;

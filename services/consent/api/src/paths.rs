@@ -46,3 +46,36 @@ pub fn withdrawal(tenant: TenantId, client: UserId, signature: Uuid) -> String {
 pub fn readiness(tenant: TenantId, client: UserId) -> String {
     format!("/internal/v1/tenants/{tenant}/clients/{client}/consent-readiness")
 }
+
+/// `GET`: the client's authorizations (the client, practice admins). `POST`: a new one (the
+/// client, for themself).
+pub fn authorizations(tenant: TenantId, client: UserId) -> String {
+    format!("/v1/tenants/{tenant}/clients/{client}/authorizations")
+}
+
+/// `POST`: the client revokes an authorization, for every later disclosure; twice is 409.
+pub fn authorization_revocation(tenant: TenantId, client: UserId, authorization: Uuid) -> String {
+    format!("/v1/tenants/{tenant}/clients/{client}/authorizations/{authorization}/revocation")
+}
+
+/// `GET`: the client's restrictions (the client, practice admins). `POST`: a new request
+/// (the client, for themself).
+pub fn restrictions(tenant: TenantId, client: UserId) -> String {
+    format!("/v1/tenants/{tenant}/clients/{client}/restrictions")
+}
+
+/// `POST`: a practice admin accepts or declines a requested restriction.
+pub fn restriction_review(tenant: TenantId, client: UserId, restriction: Uuid) -> String {
+    format!("/v1/tenants/{tenant}/clients/{client}/restrictions/{restriction}/review")
+}
+
+/// `POST`: the decision before a disclosure (`DecisionRequest` -> `Decision`).
+pub fn decisions(tenant: TenantId, client: UserId) -> String {
+    format!("/internal/v1/tenants/{tenant}/clients/{client}/decisions")
+}
+
+/// `GET`: the accounting of disclosures (the client, practice admins). `POST`: record a
+/// disclosure made outside the platform (practice admins).
+pub fn disclosures(tenant: TenantId, client: UserId) -> String {
+    format!("/v1/tenants/{tenant}/clients/{client}/disclosures")
+}
