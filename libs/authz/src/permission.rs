@@ -98,7 +98,8 @@ pub enum Permission {
     /// Accept or decline clients' requested restrictions (practice admins).
     RestrictionsReview,
     /// Ask whether categories of a client's record may go to a recipient now (permit or
-    /// deny, never the record itself).
+    /// deny, never the record itself): practice admins, and a client about their own (the
+    /// token a client-approved transfer exports with).
     DisclosureDecide,
     /// Record a disclosure made outside the platform in the accounting (practice admins).
     DisclosuresRecord,

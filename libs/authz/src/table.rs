@@ -62,8 +62,6 @@ pub const fn granted(role: Role) -> &'static [Permission] {
             AmendmentsReview,
             ConsentTemplatesRead,
             ConsentReadinessRead,
-            // "May I send this to the new therapist?": permit or deny, never the record.
-            DisclosureDecide,
         ],
         // Minimum necessary: the front desk's demographics and contacts, no clinical content,
         // and whether a client's paperwork is done (titles and booleans).
@@ -159,7 +157,7 @@ mod tests {
         let all_api = ScopeSet::parse("identity:read identity:write").unwrap();
         let expected = [
             (Role::PracticeAdmin, "y.yyyyyyyyyyyyyyyyy.y.y.y...y.yyy.yy.y.yyy"),
-            (Role::Clinician, "y.......y.....yy....yyyyyyyyy.yy...y....y."),
+            (Role::Clinician, "y.......y.....yy....yyyyyyyyy.yy...y......"),
             (Role::Staff, "y.......y.....yyy..............y...y......"),
             (Role::Client, "y.......y.....y....yy.y..y..yy.y.yyyyyy.y."),
             (Role::ApiClient, "..y.y...yy................................"),
