@@ -1,6 +1,10 @@
 //! Typed calls to consent's API, with the wire types of `tp_consent_api`.
 
 use reqwest::Method;
+use tp_consent_api::disclosure::{
+    Authorization, AuthorizationInput, AuthorizationList, Decision, DecisionRequest, Disclosure, DisclosureInput,
+    DisclosureList, Restriction, RestrictionInput, RestrictionList, RestrictionReview,
+};
 use tp_consent_api::documents::{Readiness, SignInput, Signature, SignatureList};
 use tp_consent_api::paths;
 use tp_consent_api::templates::{Requirements, Template, TemplateInput, TemplateList};
@@ -92,5 +96,82 @@ impl ConsentClient {
         (tenant, client): (TenantId, UserId),
     ) -> Result<Readiness, GqlError> {
         self.0.get(cx, &paths::readiness(tenant, client)).await
+    }
+
+    pub async fn authorizations(
+        &self,
+        cx: &RequestCtx,
+        (tenant, client): (TenantId, UserId),
+    ) -> Result<AuthorizationList, GqlError> {
+        self.0.get(cx, &paths::authorizations(tenant, client)).await
+    }
+
+    pub async fn authorize(
+        &self,
+        cx: &RequestCtx,
+        (tenant, client): (TenantId, UserId),
+        input: &AuthorizationInput,
+    ) -> Result<Authorization, GqlError> {
+        self.0.send_json(cx, Method::POST, &paths::authorizations(tenant, client), input).await
+    }
+
+    pub async fn revoke(
+        &self,
+        cx: &RequestCtx,
+        (tenant, client, authorization): (TenantId, UserId, Uuid),
+    ) -> Result<Authorization, GqlError> {
+        self.0.send_empty(cx, Method::POST, &paths::authorization_revocation(tenant, client, authorization)).await
+    }
+
+    pub async fn restrictions(
+        &self,
+        cx: &RequestCtx,
+        (tenant, client): (TenantId, UserId),
+    ) -> Result<RestrictionList, GqlError> {
+        self.0.get(cx, &paths::restrictions(tenant, client)).await
+    }
+
+    pub async fn request_restriction(
+        &self,
+        cx: &RequestCtx,
+        (tenant, client): (TenantId, UserId),
+        input: &RestrictionInput,
+    ) -> Result<Restriction, GqlError> {
+        self.0.send_json(cx, Method::POST, &paths::restrictions(tenant, client), input).await
+    }
+
+    pub async fn review_restriction(
+        &self,
+        cx: &RequestCtx,
+        (tenant, client, restriction): (TenantId, UserId, Uuid),
+        review: &RestrictionReview,
+    ) -> Result<Restriction, GqlError> {
+        self.0.send_json(cx, Method::POST, &paths::restriction_review(tenant, client, restriction), review).await
+    }
+
+    pub async fn decide(
+        &self,
+        cx: &RequestCtx,
+        (tenant, client): (TenantId, UserId),
+        request: &DecisionRequest,
+    ) -> Result<Decision, GqlError> {
+        self.0.send_json(cx, Method::POST, &paths::decisions(tenant, client), request).await
+    }
+
+    pub async fn disclosures(
+        &self,
+        cx: &RequestCtx,
+        (tenant, client): (TenantId, UserId),
+    ) -> Result<DisclosureList, GqlError> {
+        self.0.get(cx, &paths::disclosures(tenant, client)).await
+    }
+
+    pub async fn record_disclosure(
+        &self,
+        cx: &RequestCtx,
+        (tenant, client): (TenantId, UserId),
+        input: &DisclosureInput,
+    ) -> Result<Disclosure, GqlError> {
+        self.0.send_json(cx, Method::POST, &paths::disclosures(tenant, client), input).await
     }
 }

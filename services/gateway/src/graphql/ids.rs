@@ -4,12 +4,16 @@
 use async_graphql::ID;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use tp_ids::{ClientId, SessionId, UserId};
+use tp_ids::{ClientId, SessionId, TenantId, UserId};
 
 use crate::graphql::error::GqlError;
 
 pub fn user_id(id: &ID) -> Result<UserId, GqlError> {
     UserId::parse(id).map_err(|_| GqlError::bad_input("malformed user id"))
+}
+
+pub fn tenant_id(id: &ID) -> Result<TenantId, GqlError> {
+    TenantId::parse(id).map_err(|_| GqlError::bad_input("malformed practice id"))
 }
 
 pub fn session_id(id: &ID) -> Result<SessionId, GqlError> {

@@ -29,6 +29,7 @@ pub struct Query(
     audit::query::AuditQuery,
     consent::templates::ConsentTemplatesQuery,
     consent::documents::ConsentDocumentsQuery,
+    consent::disclosure::DisclosureQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -43,6 +44,7 @@ pub struct Mutation(
     records::forms::FormsMutation,
     consent::templates::ConsentTemplatesMutation,
     consent::documents::ConsentDocumentsMutation,
+    consent::disclosure::DisclosureMutation,
 );
 
 #[derive(MergedSubscription, Default)]

@@ -241,6 +241,65 @@ const FIELDS: &[(&str, &[&str], Exercise)] = &[
         ),
     ),
     (
+        "Query.disclosureAuthorizations",
+        &["clientId"],
+        ForeignFilter(
+            "query($a_client: ID!) { disclosureAuthorizations(clientId: $a_client) { id purpose recipient { email } } }",
+        ),
+    ),
+    (
+        "Query.disclosureRestrictions",
+        &["clientId"],
+        ForeignFilter("query($a_client: ID!) { disclosureRestrictions(clientId: $a_client) { id description } }"),
+    ),
+    (
+        "Query.accountingOfDisclosures",
+        &["clientId"],
+        ForeignFilter("query($a_client: ID!) { accountingOfDisclosures(clientId: $a_client) { id purpose } }"),
+    ),
+    (
+        "Query.disclosureDecision",
+        &["clientId", "input"],
+        ForeignFilter(
+            r#"query($a_client: ID!) { disclosureDecision(clientId: $a_client, input: {recipient: {kind: OUTSIDE, name: "x", email: "a-recipient@example.test"}, categories: [DIAGNOSES]}) { permit grants { authorizationId } } }"#,
+        ),
+    ),
+    (
+        "Mutation.authorizeDisclosure",
+        &["clientId", "input"],
+        ForeignIds(
+            r#"mutation($a_client: ID!, $a_release: ID!) { authorizeDisclosure(clientId: $a_client, input: {signatureId: $a_release, recipient: {kind: OUTSIDE, name: "x", email: "x@example.test"}, categories: [DIAGNOSES], purpose: "x", expiresOn: TRANSFER_COMPLETED}) { id } }"#,
+        ),
+    ),
+    (
+        "Mutation.revokeAuthorization",
+        &["clientId", "authorizationId"],
+        ForeignIds(
+            "mutation($a_client: ID!, $a_authorization: ID!) { revokeAuthorization(clientId: $a_client, authorizationId: $a_authorization) { id } }",
+        ),
+    ),
+    (
+        "Mutation.requestRestriction",
+        &["clientId", "input"],
+        ForeignIds(
+            r#"mutation($a_client: ID!) { requestRestriction(clientId: $a_client, input: {categories: [], description: "x"}) { id } }"#,
+        ),
+    ),
+    (
+        "Mutation.reviewRestriction",
+        &["clientId", "restrictionId", "input"],
+        ForeignIds(
+            r#"mutation($a_client: ID!, $a_restriction: ID!) { reviewRestriction(clientId: $a_client, restrictionId: $a_restriction, input: {accept: true, reason: "x"}) { id status } }"#,
+        ),
+    ),
+    (
+        "Mutation.recordDisclosure",
+        &["clientId", "input"],
+        ForeignIds(
+            r#"mutation($a_client: ID!) { recordDisclosure(clientId: $a_client, input: {recipient: {kind: OUTSIDE, name: "x", email: "a-recipient@example.test"}, categories: [DIAGNOSES], channel: "x"}) { id } }"#,
+        ),
+    ),
+    (
         "Query.breakGlassOpenings",
         &["activeOnly"],
         OwnPractice("{ breakGlassOpenings { id clientId clinicianId reason } }"),
@@ -387,11 +446,15 @@ async fn practice_a(platform: &Platform) -> PracticeA {
         body["data"]["addDiagnosis"]["id"].as_str().unwrap_or_else(|| panic!("A's diagnosis: {body}")).to_owned();
     let (a_template, a_document) = forms_and_documents_of_a(platform, &clinician, &client).await;
     let (a_consent_template, a_consent_document) = consent_of_a(platform, &admin, &client).await;
+    let disclosure = disclosure_of_a(platform, &admin, &client).await;
     let vars = json!({
         "a_diagnosis": a_diagnosis.clone(),
         "a_template": a_template.clone(),
         "a_consent_template": a_consent_template.clone(),
         "a_consent_document": a_consent_document.clone(),
+        "a_release": disclosure.release.clone(),
+        "a_authorization": disclosure.authorization.clone(),
+        "a_restriction": disclosure.restriction.clone(),
         "a_note": a_note.clone(),
         "a_pnote": a_pnote.clone(),
         "a_name": a_name.clone(),
@@ -406,6 +469,8 @@ async fn practice_a(platform: &Platform) -> PracticeA {
         .chain([a_diagnosis, "A's diagnosis".to_owned()])
         .chain([a_template, "A's intake".to_owned(), a_document, "A's letter".to_owned()])
         .chain([a_consent_template, "A's consent".to_owned(), a_consent_document, "A's signer".to_owned()])
+        .chain([disclosure.release, disclosure.authorization, disclosure.restriction, disclosure.disclosure])
+        .chain(["A's purpose".to_owned(), "A's restriction".to_owned(), "a-recipient@example.test".to_owned()])
         .collect();
     PracticeA { vars, ids, admin: admin.token }
 }
@@ -455,6 +520,46 @@ async fn consent_of_a(platform: &Platform, admin: &Person, client: &Person) -> (
     (key.to_owned(), document.to_owned())
 }
 
+/// What A's client authorized, restricted, and A's practice disclosed.
+struct DisclosureOfA {
+    release: String,
+    authorization: String,
+    restriction: String,
+    disclosure: String,
+}
+
+/// A's client authorizes diagnoses to an outside recipient and asks for a restriction; A's
+/// admin records a disclosure: none of their ids, the purpose, the recipient's address or the
+/// restriction's text may reach B.
+async fn disclosure_of_a(platform: &Platform, admin: &Person, client: &Person) -> DisclosureOfA {
+    let read = r#"{ consentTemplate(key: "release-of-information") { version bodySha256 } }"#;
+    let (_, body) = platform.gql(Some(&client.token), read, json!({})).await;
+    let t = &body["data"]["consentTemplate"];
+    let sign = r#"mutation($id: ID!, $v: Int!, $h: String!) { signConsentDocument(clientId: $id, input: {template: "release-of-information", version: $v, textSha256: $h, typedName: "A's signer"}) { id } }"#;
+    let client_id = client.user.to_string();
+    let (_, body) = platform
+        .gql(Some(&client.token), sign, json!({ "id": client_id, "v": t["version"], "h": t["bodySha256"] }))
+        .await;
+    let release =
+        body["data"]["signConsentDocument"]["id"].as_str().unwrap_or_else(|| panic!("A's release: {body}")).to_owned();
+    let recipient = r#"{kind: OUTSIDE, name: "A's recipient", email: "a-recipient@example.test"}"#;
+    let authorize = format!(
+        "mutation($id: ID!, $s: ID!) {{ authorizeDisclosure(clientId: $id, input: {{signatureId: $s, recipient: {recipient},          categories: [DIAGNOSES], purpose: \"A's purpose\", expiresOn: TRANSFER_COMPLETED}}) {{ id }} }}"
+    );
+    let (_, body) = platform.gql(Some(&client.token), &authorize, json!({ "id": client_id, "s": release })).await;
+    let authorization =
+        body["data"]["authorizeDisclosure"]["id"].as_str().unwrap_or_else(|| panic!("{body}")).to_owned();
+    let restrict = r#"mutation($id: ID!) { requestRestriction(clientId: $id, input: {categories: [DOCUMENTS], description: "A's restriction"}) { id } }"#;
+    let (_, body) = platform.gql(Some(&client.token), restrict, json!({ "id": client_id })).await;
+    let restriction = body["data"]["requestRestriction"]["id"].as_str().unwrap_or_else(|| panic!("{body}")).to_owned();
+    let record = format!(
+        "mutation($id: ID!) {{ recordDisclosure(clientId: $id, input: {{recipient: {recipient}, categories: [DIAGNOSES],          channel: \"by post\"}}) {{ id }} }}"
+    );
+    let (_, body) = platform.gql(Some(&admin.token), &record, json!({ "id": client_id })).await;
+    let disclosure = body["data"]["recordDisclosure"]["id"].as_str().unwrap_or_else(|| panic!("{body}")).to_owned();
+    DisclosureOfA { release, authorization, restriction, disclosure }
+}
+
 /// What A's admin sees of A: compared before and after B's attempts.
 async fn snapshot(platform: &Platform, a: &PracticeA) -> Value {
     let query = "query($a_client: ID!) { tenant { id policy { idleTimeoutSecs mfaRequiredRoles } } \
@@ -462,6 +567,9 @@ async fn snapshot(platform: &Platform, a: &PracticeA) -> Value {
                  careTeam { clinicianId clientId } apiClients { id revoked approved } formTemplates { id version title } \
                  consentTemplates { key version title } consentRequirements \
                  consentDocuments(clientId: $a_client) { id typedName withdrawnAt } \
+                 disclosureAuthorizations(clientId: $a_client) { id status revokedAt } \
+                 disclosureRestrictions(clientId: $a_client) { id status reviewedAt } \
+                 accountingOfDisclosures(clientId: $a_client) { id } \
                  client(id: $a_client) { demographics { legalName phone } updatedAt } }";
     let (_, body) = platform.gql(Some(&a.admin), query, json!({ "a_client": a.vars["a_client"] })).await;
     assert!(body["errors"].is_null(), "A's own view: {body}");

@@ -14,6 +14,7 @@ mod bad_input;
 mod chart_files;
 mod clinical;
 mod consent;
+mod disclosure;
 mod downstream;
 mod harness;
 mod health;

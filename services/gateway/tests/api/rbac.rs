@@ -16,7 +16,7 @@ use crate::ws::{Next, subscribe};
 /// `$api` an API client of the practice, `$session` the caller's own session, `$chart` a
 /// client whose chart the caller may read if its role may (its own for a client, one on its
 /// care team for a clinician).
-const OPERATIONS: [(&str, &str); 50] = [
+const OPERATIONS: [(&str, &str); 55] = [
     ("me", "{ me { id roles } }"),
     ("me.profile", "{ me { profile { email } } }"),
     ("me.memberships", "{ me { memberships { tenantId } } }"),
@@ -118,6 +118,17 @@ const OPERATIONS: [(&str, &str); 50] = [
     ),
     ("consentDocuments", "query($chart: ID!) { consentDocuments(clientId: $chart) { id } }"),
     ("consentReadiness", "query($chart: ID!) { consentReadiness(clientId: $chart) { readyToBook } }"),
+    ("disclosureAuthorizations", "query($chart: ID!) { disclosureAuthorizations(clientId: $chart) { id } }"),
+    ("disclosureRestrictions", "query($chart: ID!) { disclosureRestrictions(clientId: $chart) { id } }"),
+    ("accountingOfDisclosures", "query($chart: ID!) { accountingOfDisclosures(clientId: $chart) { id } }"),
+    (
+        "disclosureDecision",
+        r#"query($chart: ID!) { disclosureDecision(clientId: $chart, input: {recipient: {kind: OUTSIDE, name: "Dr New", email: "new@example.test"}, categories: [DIAGNOSES]}) { permit } }"#,
+    ),
+    (
+        "requestRestriction",
+        r#"mutation($chart: ID!) { requestRestriction(clientId: $chart, input: {categories: [DIAGNOSES], description: "Not to my employer"}) { id } }"#,
+    ),
     // Last: it ends the caller's own session.
     ("endSession", "mutation($session: ID!) { endSession(id: $session) { id } }"),
 ];
@@ -134,14 +145,16 @@ const SUBSCRIPTIONS: [(&str, &str); 2] = [
 // exports their record, requests amendments of their own chart and fills in their own forms.
 // Consent: every member reads the templates and whether a client is ready to book; admins
 // write templates and requirements and read signed documents; a client signs their own.
+// Disclosure: admins and the client read authorizations, restrictions and the accounting
+// and ask for decisions; only the client requests a restriction.
 const EXPECTED: [(&str, &str, &str); 7] = [
-    ("practice_admin", "yyyyyyyyyyyyyyyyyyyyyy...y.y...y....yy...yyyyy.yyy", "yy"),
-    ("clinician", "yyyy..y.............y.yyy..yyyy.yyy.yyyyyyyy....yy", "y."),
-    ("staff", "yyyy..y.............yy.....y.............yyy....yy", ".."),
-    ("client", "yyyy..y.............y.y.y.y.....y..yy.yyyyyy..yyyy", ".."),
-    ("api_client", "y...yyyyy.........................................", "yy"),
-    ("api_client_no_scope", "y.................................................", ".."),
-    ("operator", "y.................................................", ".."),
+    ("practice_admin", "yyyyyyyyyyyyyyyyyyyyyy...y.y...y....yy...yyyyy.yyyyyy.y", "yy"),
+    ("clinician", "yyyy..y.............y.yyy..yyyy.yyy.yyyyyyyy....y.....y", "y."),
+    ("staff", "yyyy..y.............yy.....y.............yyy....y.....y", ".."),
+    ("client", "yyyy..y.............y.y.y.y.....y..yy.yyyyyy..yyyyyyyyy", ".."),
+    ("api_client", "y...yyyyy..............................................", "yy"),
+    ("api_client_no_scope", "y......................................................", ".."),
+    ("operator", "y......................................................", ".."),
 ];
 
 struct Fixtures {

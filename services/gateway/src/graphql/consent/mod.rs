@@ -1,8 +1,11 @@
 //! The consent domain of the schema: the practice's consent templates (built-in and its
 //! own) and the documents a client must sign first, signing and withdrawing in the portal,
-//! the signed documents, and whether a client is ready to book. consent decides who may;
-//! a signed document's text, typed name, address and user agent are PHI.
+//! the signed documents, whether a client is ready to book, and disclosure (authorizations,
+//! restrictions, decisions, the accounting of disclosures). consent decides who may; signed
+//! documents, recipients and purposes are PHI.
 
+pub mod disclosure;
+mod disclosure_types;
 pub mod documents;
 pub mod templates;
 
