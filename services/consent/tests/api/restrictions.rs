@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use tp_consent_api::paths;
 use uuid::Uuid;
 
-use crate::harness::{Person, Platform, code, outside, spawn};
+use crate::harness::{Person, Platform, code, exec, outside, spawn};
 
 const EMAIL: &str = "ada@clinic.example";
 
@@ -124,4 +124,41 @@ async fn only_accepted_restrictions_subtract_from_decisions() {
     assert_eq!((&to_bob["permit"], &to_bob["denied"]), (&json!(false), &asked), "all categories to Bob");
     let (_, theirs) = p.call(&b.admin, Method::GET, &paths::restrictions(b.tenant, a.client.user), None).await;
     assert_eq!(theirs, json!({ "restrictions": [] }));
+}
+
+#[tokio::test]
+async fn a_restriction_is_reviewed_once_and_its_request_never_changes_even_for_the_superuser() {
+    // Arrange: one reviewed and one requested restriction in A, one in B.
+    let p = spawn().await;
+    let a = p.practice().await;
+    let b = p.practice().await;
+    let body = json!({ "categories": ["diagnoses"], "recipient": null, "description": "Not to my insurer" });
+    let reviewed = request(&p, &a.client, a.tenant, body.clone()).await;
+    let pending = request(&p, &a.client, a.tenant, body.clone()).await;
+    let theirs = request(&p, &b.client, b.tenant, body).await;
+    let path = paths::restriction_review(a.tenant, a.client.user, reviewed);
+    p.call(&a.admin, Method::POST, &path, Some(json!({ "accept": true, "reason": "Agreed" }))).await;
+
+    // Act / Assert
+    let refused = [
+        ("update consent.restrictions set status = 'declined' where id = $1", reviewed),
+        ("update consent.restrictions set request = request || '\\x00'::bytea where id = $1", pending),
+        ("update consent.restrictions set client_id = gen_random_uuid() where id = $1", pending),
+        ("update consent.restrictions set status = 'accepted' where id = $1", pending),
+        ("delete from consent.restrictions where id = $1", pending),
+    ];
+    for (sql, id) in refused {
+        assert!(exec(&p.consent_admin, sql, vec![id.into()]).await.is_err(), "{sql}");
+    }
+    let err =
+        exec(&p.consent_role, "update consent.restrictions set request = null where id = $1", vec![pending.into()])
+            .await
+            .unwrap_err()
+            .to_string();
+    assert!(err.contains("permission denied"), "{err}");
+    let (_, list) = p.call(&a.client, Method::GET, &paths::restrictions(a.tenant, a.client.user), None).await;
+    let statuses: Vec<&Value> = list["restrictions"].as_array().unwrap().iter().map(|r| &r["status"]).collect();
+    assert_eq!(statuses, [&json!("requested"), &json!("accepted")]);
+    let (_, other) = p.call(&b.client, Method::GET, &paths::restrictions(b.tenant, b.client.user), None).await;
+    assert_eq!(other["restrictions"][0]["id"], json!(theirs));
 }
