@@ -225,8 +225,8 @@ pub mod records {
     ];
 }
 
-/// consent: consent templates, signatures, withdrawals and the answers other services ask
-/// for. Events carry ids and counts only, never which template a client signed (that alone
+/// consent: consent templates, signatures, withdrawals, the answers other services ask
+/// for, disclosure authorizations, restrictions, decisions and the accounting of disclosures. Events carry ids and counts only, never which template a client signed (that alone
 /// can say "treated for a substance use disorder"). The subject is the client (`client`).
 pub mod consent {
     use super::Action;
@@ -247,9 +247,45 @@ pub mod consent {
     /// (how many required documents are unsigned).
     pub const READINESS_READ: Action = Action::new("consent.readiness.read");
 
+    /// A client authorized a disclosure; detail `authorization_id` (never the recipient).
+    pub const AUTHORIZATION_CREATED: Action = Action::new("consent.authorization.created");
+    /// A client revoked an authorization; detail `authorization_id`.
+    pub const AUTHORIZATION_REVOKED: Action = Action::new("consent.authorization.revoked");
+    /// A client's authorizations were shown; detail `authorizations` (the count).
+    pub const AUTHORIZATIONS_READ: Action = Action::new("consent.authorization.read");
+    /// A client asked for a restriction; detail `restriction_id`.
+    pub const RESTRICTION_REQUESTED: Action = Action::new("consent.restriction.requested");
+    /// A practice admin accepted or declined a restriction; details `restriction_id`,
+    /// `accepted`.
+    pub const RESTRICTION_REVIEWED: Action = Action::new("consent.restriction.reviewed");
+    /// A client's restrictions were shown; detail `restrictions` (the count).
+    pub const RESTRICTIONS_READ: Action = Action::new("consent.restriction.read");
+    /// A disclosure decision was answered; details `permit`, `permitted` and `denied` (the
+    /// categories' names), `grants` (a count). Never the recipient.
+    pub const DECISION_MADE: Action = Action::new("consent.decision.made");
+    /// A disclosure was written to the accounting; details `disclosure_id`, `categories`.
+    pub const DISCLOSURE_RECORDED: Action = Action::new("consent.disclosure.recorded");
+    /// A client's accounting of disclosures was shown; detail `disclosures` (the count).
+    pub const DISCLOSURES_READ: Action = Action::new("consent.disclosure.read");
+
     /// Every consent action, for tests and documentation.
-    pub const ALL: &[Action] =
-        &[TEMPLATE_SAVED, REQUIREMENTS_SET, DOCUMENT_SIGNED, DOCUMENT_WITHDRAWN, DOCUMENTS_READ, READINESS_READ];
+    pub const ALL: &[Action] = &[
+        TEMPLATE_SAVED,
+        REQUIREMENTS_SET,
+        DOCUMENT_SIGNED,
+        DOCUMENT_WITHDRAWN,
+        DOCUMENTS_READ,
+        READINESS_READ,
+        AUTHORIZATION_CREATED,
+        AUTHORIZATION_REVOKED,
+        AUTHORIZATIONS_READ,
+        RESTRICTION_REQUESTED,
+        RESTRICTION_REVIEWED,
+        RESTRICTIONS_READ,
+        DECISION_MADE,
+        DISCLOSURE_RECORDED,
+        DISCLOSURES_READ,
+    ];
 }
 
 /// audit: reads of the audit log itself. Only a practice's search of its log is recorded; a

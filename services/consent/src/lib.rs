@@ -3,15 +3,16 @@
 //! first appointment, and the readiness answer other services ask for (may this client book,
 //! did they consent to recording). A signed document is one ciphertext under the practice's
 //! key, and never changes.
-//!
-//! Not yet: disclosure authorizations, restrictions, the decision API and transfers (ADR
-//! 0006, steps 2 to 4).
+//! Disclosure authorizations (grounded in a signed release, psychotherapy-notes or Part 2
+//! document), restrictions, the decision before any disclosure and the accounting of
+//! disclosures (ADR 0006, step 2). Not yet: records' export and transfers (steps 3 and 4).
 //! [`Consent`] plugs it into the shared runtime (`tp_server`), which binds, layers and serves.
 
 mod audit;
 pub mod builtin;
 pub mod config;
 mod db;
+mod disclosure;
 mod documents;
 pub mod domain;
 pub mod error;

@@ -6,8 +6,13 @@
 //!
 //! Opening also checks that the text still hashes to the hash signed, so a document that
 //! decrypts but disagrees with itself is never shown as signed.
+//!
+//! [`RowSeal`] does the same for the disclosure tables: an authorization's terms, a
+//! restriction and its review, a line of the accounting, each one JSON envelope bound to
+//! (practice, table, column and the client, row id).
 
 use anyhow::anyhow;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use tp_consent_api::templates::{DocumentKind, TemplateKey};
 use tp_crypto::{FieldContext, Keyring};
@@ -63,5 +68,38 @@ impl DocumentSeal<'_> {
             return Err(Error::Internal(anyhow!("a signed document's text does not match its hash")));
         }
         Ok(document)
+    }
+}
+
+/// The binding of one sealed column of one row of a disclosure table.
+pub struct RowSeal<'a> {
+    pub keyring: &'a Keyring,
+    pub tenant: TenantId,
+    /// `consent.authorizations`, `consent.restrictions` or `consent.disclosures`.
+    pub table: &'static str,
+    /// The column's name; the client is appended, so a value copied to another client's
+    /// row does not decrypt.
+    pub column: &'static str,
+    pub client: UserId,
+    pub row: Uuid,
+}
+
+impl RowSeal<'_> {
+    fn column(&self) -> String {
+        format!("{}:{}", self.column, self.client)
+    }
+
+    pub async fn seal<T: Serialize>(&self, value: &T) -> Result<Vec<u8>, Error> {
+        let json = zeroize::Zeroizing::new(serde_json::to_vec(value).map_err(|e| Error::Internal(e.into()))?);
+        let column = self.column();
+        let field = FieldContext::new(self.table, &column, self.row);
+        Ok(self.keyring.encrypt(&self.tenant, &field, &json).await?)
+    }
+
+    pub async fn open<T: DeserializeOwned>(&self, ciphertext: &[u8]) -> Result<T, Error> {
+        let column = self.column();
+        let field = FieldContext::new(self.table, &column, self.row);
+        let json = self.keyring.decrypt(&self.tenant, &field, ciphertext).await?;
+        serde_json::from_slice(&json).map_err(|_| Error::Internal(anyhow!("a sealed value is not of its shape")))
     }
 }

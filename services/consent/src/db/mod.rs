@@ -1,7 +1,10 @@
 //! Queries of the consent schema: the only place SQL appears. Every statement runs in a
 //! `TenantTx` and also names its `tenant_id` (defence in depth on top of RLS).
 
+pub(crate) mod authorizations;
+pub(crate) mod disclosures;
 pub(crate) mod requirements;
+pub(crate) mod restrictions;
 pub(crate) mod signatures;
 pub(crate) mod templates;
 

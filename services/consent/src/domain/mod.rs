@@ -1,8 +1,11 @@
 //! consent's rules, without I/O: what a template's title and body may be, what a signature
 //! must quote, who reaches whose documents, which keys a practice may require, and the
-//! readiness answer computed from what a client signed.
+//! readiness answer computed from what a client signed; what an authorization may say and
+//! the disclosure decision table.
 
 pub mod access;
+pub mod authorization;
+pub mod decision;
 pub mod evidence;
 pub mod readiness;
 mod refusal;

@@ -1,8 +1,9 @@
 //! HTTP surface of consent: the `/v1` JSON API the gateway calls with the caller's token,
-//! and `/internal/v1` for other services (readiness). Paths are `tp_consent_api::paths`.
+//! and `/internal/v1` for other services (readiness, decisions). Paths are `tp_consent_api::paths`.
 
 mod body;
 mod caller;
+mod disclosure;
 mod documents;
 mod readiness;
 mod templates;
@@ -14,7 +15,12 @@ use crate::error::Error;
 use crate::state::AppState;
 
 pub(crate) fn router(state: AppState) -> Router {
-    Router::new().merge(templates::router()).merge(documents::router()).merge(readiness::router()).with_state(state)
+    Router::new()
+        .merge(templates::router())
+        .merge(documents::router())
+        .merge(readiness::router())
+        .merge(disclosure::router())
+        .with_state(state)
 }
 
 /// The practice of a path; a malformed id is NOT_FOUND, like an unknown one.

@@ -3,6 +3,7 @@
 
 mod m20261223_000002_create_templates;
 mod m20261223_000003_create_signatures;
+mod m20261224_000001_create_disclosure;
 
 use sea_orm_migration::{MigrationTrait, MigratorTrait};
 use tp_db::migration::CreateServiceSchema;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(CreateServiceSchema(Service::Consent)),
             Box::new(m20261223_000002_create_templates::CreateTemplates),
             Box::new(m20261223_000003_create_signatures::CreateSignatures),
+            Box::new(m20261224_000001_create_disclosure::CreateDisclosure),
         ]
     }
 

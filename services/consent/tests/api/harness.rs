@@ -275,3 +275,63 @@ impl Platform {
 pub fn code(body: &Value) -> &str {
     body["error"]["code"].as_str().unwrap_or("")
 }
+
+/// An outside recipient as JSON.
+pub fn outside(email: &str) -> Value {
+    json!({ "kind": "outside", "name": "Dr Ada Lovelace", "organisation": "Clinic", "email": email })
+}
+
+/// A practice (or one of its clinicians) as a recipient.
+pub fn practice_recipient(tenant: TenantId, clinician: Option<UserId>) -> Value {
+    match clinician {
+        Some(user) => json!({ "kind": "clinician", "tenant_id": tenant, "user_id": user }),
+        None => json!({ "kind": "practice", "tenant_id": tenant }),
+    }
+}
+
+impl Platform {
+    /// `client` signs `key` and the signature's id.
+    pub async fn signed(&self, client: &Person, tenant: TenantId, key: &str) -> Uuid {
+        let (status, signed) = self.sign(client, tenant, key).await;
+        assert_eq!(status, StatusCode::CREATED, "{signed}");
+        signed["id"].as_str().unwrap().parse().unwrap()
+    }
+
+    /// `client` authorizes `categories` to go to `recipient` under `signature`, for a year.
+    pub async fn authorize(
+        &self,
+        client: &Person,
+        tenant: TenantId,
+        signature: Uuid,
+        (recipient, categories): (Value, Value),
+    ) -> (StatusCode, Value) {
+        let body = json!({
+            "signature_id": signature,
+            "recipient": recipient,
+            "categories": categories,
+            "purpose": "Continuity of care",
+            "expires_at": Utc::now() + chrono::Duration::days(365),
+            "expires_on": null,
+        });
+        self.call(client, Method::POST, &paths::authorizations(tenant, client.user), Some(body)).await
+    }
+
+    /// [`Platform::authorize`] expecting success: the authorization's id.
+    pub async fn authorized(&self, client: &Person, tenant: TenantId, signature: Uuid, grant: (Value, Value)) -> Uuid {
+        let (status, body) = self.authorize(client, tenant, signature, grant).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body["id"].as_str().unwrap().parse().unwrap()
+    }
+
+    /// The decision `who` gets about `client` of `tenant`.
+    pub async fn decide(
+        &self,
+        who: &Person,
+        (tenant, client): (TenantId, UserId),
+        recipient: Value,
+        categories: Value,
+    ) -> (StatusCode, Value) {
+        let body = json!({ "recipient": recipient, "categories": categories });
+        self.call(who, Method::POST, &paths::decisions(tenant, client), Some(body)).await
+    }
+}

@@ -9,11 +9,16 @@
 )]
 
 mod audit;
+mod authorizations;
+mod decisions;
+mod disclosure_storage;
+mod disclosures;
 mod harness;
 mod health;
 mod readiness;
 mod reading;
 mod requirements;
+mod restrictions;
 mod signing;
 mod storage;
 mod templates;
