@@ -104,15 +104,8 @@ impl Downstream {
         headers: &[(&'static str, String)],
         body: &B,
     ) -> Result<T, GqlError> {
-        let mut request = self.request(cx, method, path)?.json(body);
-        for (name, value) in headers {
-            request = request.header(*name, value);
-        }
-        let answer = self.answer(request, MAX_RESPONSE_BYTES).await?;
-        if !answer.status.is_success() {
-            return Err(self.failure(answer.status, &answer.body));
-        }
-        self.decode(&answer.body)
+        let bytes = self.send_with(cx, (method, path), headers, Some(body)).await?;
+        self.decode(&bytes)
     }
 
     /// A call without a body whose answer is read (`POST …/sign`).
@@ -137,7 +130,6 @@ impl Downstream {
         self.send(cx, method, path, body).await.map(drop)
     }
 
-    #[tracing::instrument(skip_all, fields(service = self.name, %method))]
     async fn send<B: Serialize>(
         &self,
         cx: &RequestCtx,
@@ -145,7 +137,22 @@ impl Downstream {
         path: &str,
         body: Option<&B>,
     ) -> Result<Vec<u8>, GqlError> {
+        self.send_with(cx, (method, path), &[], body).await
+    }
+
+    /// [`Self::send`] with `headers` added.
+    #[tracing::instrument(skip_all, fields(service = self.name, %method))]
+    async fn send_with<B: Serialize>(
+        &self,
+        cx: &RequestCtx,
+        (method, path): (Method, &str),
+        headers: &[(&'static str, String)],
+        body: Option<&B>,
+    ) -> Result<Vec<u8>, GqlError> {
         let mut request = self.request(cx, method, path)?;
+        for (name, value) in headers {
+            request = request.header(*name, value);
+        }
         if let Some(body) = body {
             request = request.json(body);
         }
