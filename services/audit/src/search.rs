@@ -1,7 +1,7 @@
 //! The audit log's read API: [`events`] (a practice admin searches the practice's log) and
-//! [`record_access`] (a client sees who accessed their record: the records service's events
-//! whose subject is them). Both newest first, `first` + 1 fetched to tell whether a next
-//! page exists, in one `TenantTx` of the practice.
+//! [`record_access`] (a client sees who accessed their record: the records and consent
+//! services' events whose subject is them). Both newest first, `first` + 1 fetched to tell
+//! whether a next page exists, in one `TenantTx` of the practice.
 //!
 //! The practice search is itself audited (`audit.events.searched`, in the same transaction:
 //! no event, no answer). The client's own view is not: a record of a person looking at
@@ -39,7 +39,7 @@ pub async fn events(
     Ok(result)
 }
 
-/// Who accessed the calling client's record: records events about them, for the client.
+/// Who accessed the calling client's record: records' and consent's events about them.
 #[tracing::instrument(skip_all, fields(%tenant))]
 pub async fn record_access(
     state: &AppState,
@@ -51,7 +51,7 @@ pub async fn record_access(
     // A record belongs to a person; an API client has no record of its own.
     let Actor::User(client) = caller.actor() else { return Err(Error::Forbidden) };
     let tx = TenantTx::begin(&state.db, tenant).await?;
-    let result = read(&tx, Scope::RecordsAbout(*client), &Filter::default(), page).await?;
+    let result = read(&tx, Scope::RecordAbout(*client), &Filter::default(), page).await?;
     tx.commit().await?;
     Ok(result)
 }

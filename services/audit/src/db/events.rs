@@ -19,10 +19,15 @@ use crate::domain::search::Filter;
 pub enum Scope {
     /// Every event of the practice (practice admins).
     Practice,
-    /// The records service's events whose subject is this client (the client's own view).
-    /// `client` is the subject kind records writes (`crate::audit` in services/records).
-    RecordsAbout(UserId),
+    /// The events of the services holding the client's record ([`RECORD_SERVICES`]) whose
+    /// subject is this client (the client's own view). `client` is the subject kind those
+    /// services write (`audit.rs` in services/records and services/consent).
+    RecordAbout(UserId),
 }
+
+/// The services whose events about a client are accesses to their record: the chart, and
+/// their consent documents, authorizations and disclosures.
+pub const RECORD_SERVICES: [&str; 2] = ["records", "consent"];
 
 /// A statement's predicates and their values, numbered as they are added (`$1` is the tenant).
 struct Where {
@@ -48,8 +53,9 @@ impl Where {
     }
 
     fn scope(&mut self, scope: Scope) {
-        if let Scope::RecordsAbout(client) = scope {
-            self.and("e.service = {}", "records");
+        if let Scope::RecordAbout(client) = scope {
+            let services: Vec<String> = RECORD_SERVICES.iter().map(|service| self.bind(*service)).collect();
+            self.clauses.push(format!("e.service in ({})", services.join(", ")));
             self.and("e.subject_kind = {}", "client");
             self.and("e.subject_id = {}", client.to_string());
         }

@@ -252,6 +252,35 @@ async fn a_client_sees_only_records_events_about_themselves() {
 }
 
 #[tokio::test]
+async fn a_client_also_sees_who_read_their_consent_documents_and_disclosures() {
+    // Arrange: an admin of A read client 1's signed consent documents; the same read about
+    // client 1 in practice B, and consent's event about another kind of subject.
+    let w = world().await;
+    let c1 = w.clients[0].to_string();
+    let read = |tenant, subject: (&'static str, String), ago_secs| Seed {
+        tenant,
+        action: "consent.document.read",
+        actor: Some(w.clinicians[0]),
+        subject: Some(subject),
+        ago_secs,
+    };
+    let consent_read = w.app.seed(read(w.a, ("client", c1.clone()), 1)).await;
+    w.app.seed(read(w.b, ("client", c1.clone()), 2)).await;
+    w.app.seed(read(w.a, ("template", c1), 3)).await;
+    let token = w.app.person_token(w.a, w.clients[0], "client").await;
+
+    // Act
+    let (status, body) = w.app.get(&paths::record_access(w.a), &[], Some(&token)).await;
+
+    // Assert: consent's read comes first (newest), then client 1's records events, nothing else.
+    assert_eq!(status, 200, "{body}");
+    let mut expected = vec![consent_read];
+    expected.extend(w.pick(&[0, 3]));
+    assert_eq!(event_ids(&body), expected);
+    assert_eq!(body["events"][0]["service"], "consent");
+}
+
+#[tokio::test]
 async fn malformed_parameters_are_refused_with_400_and_record_nothing() {
     let w = world().await;
     let admin = w.admin(w.a).await;
