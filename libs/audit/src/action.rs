@@ -177,6 +177,10 @@ pub mod records {
     /// The chart was exported (right of access); details hold the format and how many
     /// resources of each kind went out, never their content.
     pub const CHART_EXPORTED: Action = Action::new("records.chart.exported");
+    /// A sealed disclosure package was made for a client-approved disclosure; details hold
+    /// the package id, the authorizations relied on (`grants`) and the counts, never the
+    /// recipient or any content.
+    pub const DISCLOSURE_PACKAGED: Action = Action::new("records.disclosure.packaged");
     /// Documents: one uploaded, the list shown (titles), one downloaded (its content).
     pub const DOCUMENT_UPLOADED: Action = Action::new("records.document.uploaded");
     pub const DOCUMENTS_LISTED: Action = Action::new("records.document.listed");
@@ -215,6 +219,7 @@ pub mod records {
         AMENDMENT_REQUESTS_READ,
         AMENDMENT_REVIEWED,
         CHART_EXPORTED,
+        DISCLOSURE_PACKAGED,
         DOCUMENT_UPLOADED,
         DOCUMENTS_LISTED,
         DOCUMENT_DOWNLOADED,

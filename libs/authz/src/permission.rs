@@ -103,10 +103,21 @@ pub enum Permission {
     DisclosureDecide,
     /// Record a disclosure made outside the platform in the accounting (practice admins).
     DisclosuresRecord,
+    /// Have records package one's own record for a disclosure one approved (a client; the
+    /// package is sealed: the client never reads it).
+    DisclosurePackage,
+    /// Ask another practice for a client's records, follow one's requests and download
+    /// what the client approved (clinicians and practice admins).
+    TransfersRequest,
+    /// Record a records request made by someone outside the platform (by phone, by
+    /// post) for a client of the practice (practice admins and staff).
+    TransfersRecord,
+    /// See the records requests about oneself and approve or decline them (a client).
+    TransfersRespond,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 42] = [
+    pub const ALL: [Permission; 46] = [
         Permission::OwnAccount,
         Permission::TenantsAdminister,
         Permission::TenantSettingsRead,
@@ -149,6 +160,10 @@ impl Permission {
         Permission::RestrictionsReview,
         Permission::DisclosureDecide,
         Permission::DisclosuresRecord,
+        Permission::DisclosurePackage,
+        Permission::TransfersRequest,
+        Permission::TransfersRecord,
+        Permission::TransfersRespond,
     ];
 
     /// The OAuth scope an API client needs on top of its role, or `None` when the
@@ -196,7 +211,11 @@ impl Permission {
             | Permission::RestrictionsRequest
             | Permission::RestrictionsReview
             | Permission::DisclosureDecide
-            | Permission::DisclosuresRecord => None,
+            | Permission::DisclosuresRecord
+            | Permission::DisclosurePackage
+            | Permission::TransfersRequest
+            | Permission::TransfersRecord
+            | Permission::TransfersRespond => None,
         }
     }
 
@@ -245,6 +264,10 @@ impl Permission {
             Permission::RestrictionsReview => "restrictions_review",
             Permission::DisclosureDecide => "disclosure_decide",
             Permission::DisclosuresRecord => "disclosures_record",
+            Permission::DisclosurePackage => "disclosure_package",
+            Permission::TransfersRequest => "transfers_request",
+            Permission::TransfersRecord => "transfers_record",
+            Permission::TransfersRespond => "transfers_respond",
         }
     }
 }

@@ -44,6 +44,8 @@ pub const fn granted(role: Role) -> &'static [Permission] {
             RestrictionsReview,
             DisclosureDecide,
             DisclosuresRecord,
+            TransfersRequest,
+            TransfersRecord,
         ],
         Role::Clinician => &[
             OwnAccount,
@@ -62,6 +64,7 @@ pub const fn granted(role: Role) -> &'static [Permission] {
             AmendmentsReview,
             ConsentTemplatesRead,
             ConsentReadinessRead,
+            TransfersRequest,
         ],
         // Minimum necessary: the front desk's demographics and contacts, no clinical content,
         // and whether a client's paperwork is done (titles and booleans).
@@ -73,6 +76,8 @@ pub const fn granted(role: Role) -> &'static [Permission] {
             ClientsSearch,
             ConsentTemplatesRead,
             ConsentReadinessRead,
+            // The front desk takes outside providers' records requests.
+            TransfersRecord,
         ],
         // A client looks people up to see who accessed their record; identity shows them the
         // practice's staff and clinicians only, never other clients.
@@ -97,6 +102,9 @@ pub const fn granted(role: Role) -> &'static [Permission] {
             DisclosuresRead,
             RestrictionsRequest,
             DisclosureDecide,
+            // Approving a records request: the requests about them, and the sealed package.
+            TransfersRespond,
+            DisclosurePackage,
         ],
         Role::ApiClient => &[TenantSettingsRead, MembersRead, DirectoryRead, CareTeamsRead],
         // Operators are a machine client today: no "own account" (a person's profile).
@@ -156,12 +164,12 @@ mod tests {
     fn every_role_gets_exactly_the_permissions_of_the_table() {
         let all_api = ScopeSet::parse("identity:read identity:write").unwrap();
         let expected = [
-            (Role::PracticeAdmin, "y.yyyyyyyyyyyyyyyyy.y.y.y...y.yyy.yy.y.yyy"),
-            (Role::Clinician, "y.......y.....yy....yyyyyyyyy.yy...y......"),
-            (Role::Staff, "y.......y.....yyy..............y...y......"),
-            (Role::Client, "y.......y.....y....yy.y..y..yy.y.yyyyyy.y."),
-            (Role::ApiClient, "..y.y...yy................................"),
-            (Role::PlatformOperator, ".yyy..y....y.....y........................"),
+            (Role::PracticeAdmin, "y.yyyyyyyyyyyyyyyyy.y.y.y...y.yyy.yy.y.yyy.yy."),
+            (Role::Clinician, "y.......y.....yy....yyyyyyyyy.yy...y.......y.."),
+            (Role::Staff, "y.......y.....yyy..............y...y........y."),
+            (Role::Client, "y.......y.....y....yy.y..y..yy.y.yyyyyy.y.y..y"),
+            (Role::ApiClient, "..y.y...yy...................................."),
+            (Role::PlatformOperator, ".yyy..y....y.....y............................"),
         ];
         for (role, row) in expected {
             let row: Vec<char> = row.chars().collect();

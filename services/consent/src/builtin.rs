@@ -84,6 +84,16 @@ mod tests {
     use tp_consent_api::templates::{BUILTIN_KEYS, TemplateInput};
 
     #[test]
+    fn the_part2_consent_quotes_the_notice_every_sud_disclosure_carries_word_for_word() {
+        let part2 = BUILTINS.iter().find(|b| b.kind == DocumentKind::Part2Sud).unwrap();
+        let (_, notice) = part2.body.split_once("## Notice to accompany each disclosure").unwrap();
+        let quoted: Vec<&str> =
+            notice.lines().skip(1).map_while(|l| l.strip_prefix("> ").or(l.is_empty().then_some(""))).collect();
+        let words = |text: &str| text.split_whitespace().map(str::to_owned).collect::<Vec<_>>();
+        assert_eq!(words(&quoted.join(" ")), words(tp_consent_api::disclosure::PART2_REDISCLOSURE_NOTICE));
+    }
+
+    #[test]
     fn the_builtins_are_the_contracts_keys_in_its_order_each_of_its_own_kind() {
         let keys: Vec<&str> = BUILTINS.iter().map(|b| b.key).collect();
         assert_eq!(keys, BUILTIN_KEYS);

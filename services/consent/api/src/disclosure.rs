@@ -11,18 +11,50 @@ use uuid::Uuid;
 /// A category of a client's record. `PsychotherapyNotes` is only ever granted by a signed
 /// psychotherapy-notes authorization, `SudRecords` only by a signed 42 CFR Part 2 consent,
 /// each in an authorization of its own.
+///
+/// What each holds in an export (records): `Demographics` the Patient's details (without
+/// it the Patient is its id only); `Appointments` nothing yet (no scheduling); `Diagnoses`
+/// Conditions; `Medications` MedicationStatements; `TreatmentPlan` the current CarePlan;
+/// `ProgressNotes` signed notes with their Provenance; `Assessments` every form response
+/// and score; `Documents` uploaded files; `PsychotherapyNotes` the psychotherapy notes.
+/// `SudRecords` is a sensitivity grant, not a kind: an item flagged as a substance use
+/// disorder record (42 CFR Part 2) goes only when both its own category and `SudRecords`
+/// are permitted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
     Demographics,
     Appointments,
     Diagnoses,
+    Medications,
+    TreatmentPlan,
     ProgressNotes,
     Assessments,
     Documents,
     PsychotherapyNotes,
     SudRecords,
 }
+
+/// The notice that must accompany each disclosure of SUD records made with the client's
+/// consent (42 CFR 2.32(a)(1)), word for word as the built-in Part 2 consent quotes it.
+pub const PART2_REDISCLOSURE_NOTICE: &str = "\
+    This record which has been disclosed to you is protected by Federal confidentiality \
+    rules (42 CFR part 2). These rules prohibit you from using or disclosing this \
+    record, or testimony that describes the information contained in this record, in any \
+    civil, criminal, administrative, or legislative proceedings by any Federal, State, \
+    or local authority, against the patient, unless authorized by the consent of the \
+    patient, except as provided at 42 CFR 2.12(c)(5) or as authorized by a court in \
+    accordance with 42 CFR 2.64 or 2.65. In addition, the Federal rules prohibit you \
+    from making any other use or disclosure of this record unless at least one of the \
+    following applies: (i) Further use or disclosure is expressly permitted by the \
+    written consent of the individual whose information is being disclosed in this \
+    record or as otherwise permitted by 42 CFR part 2. (ii) You are a covered entity or \
+    business associate and have received the record for treatment, payment, or health \
+    care operations, or (iii) You have received the record from a covered entity or \
+    business associate as permitted by 45 CFR part 164, subparts A and E. A general \
+    authorization for the release of medical or other information is NOT sufficient to \
+    meet the required elements of written consent to further use or redisclose the \
+    record (see 42 CFR 2.31).";
 
 /// Who receives. A practice on the platform covers its clinicians; a clinician is one
 /// person of one practice; someone outside the platform is identified by their email (the

@@ -29,7 +29,7 @@ use tp_auth::bearer_token;
 use tp_authz::Permission;
 use tp_errors::ErrorKind;
 use tp_ids::{TenantId, UserId};
-use tp_records_api::documents::{FILENAME_HEADER, MAX_DOCUMENT_BYTES, TITLE_HEADER};
+use tp_records_api::documents::{FILENAME_HEADER, MAX_DOCUMENT_BYTES, SUD_HEADER, TITLE_HEADER};
 
 use crate::downstream::RawAnswer;
 use crate::graphql::context::RequestCtx;
@@ -91,11 +91,11 @@ async fn upload(State(state): State<AppState>, Path(client): Path<String>, reque
     }
 }
 
-/// The title (required) and file name headers, passed on as they came once they are short
-/// visible ASCII; records decodes and checks them.
+/// The title (required), file name and SUD flag headers, passed on as they came once they
+/// are short visible ASCII; records decodes and checks them.
 fn name_headers(parts: &Parts) -> Result<Vec<(&'static str, String)>, GqlError> {
     let mut headers = Vec::new();
-    for name in [TITLE_HEADER, FILENAME_HEADER] {
+    for name in [TITLE_HEADER, FILENAME_HEADER, SUD_HEADER] {
         let Some(value) = parts.headers.get(name) else { continue };
         let value = value.to_str().ok().filter(|v| v.len() <= MAX_NAME_HEADER);
         let value = value.ok_or_else(|| GqlError::bad_input(format!("{name} must be percent-encoded UTF-8")))?;

@@ -23,6 +23,12 @@ pub struct DiagnosisInput {
     pub description: String,
     pub status: DiagnosisStatus,
     pub onset_date: Option<NaiveDate>,
+    /// A substance use disorder record under 42 CFR Part 2: disclosed only under a Part 2
+    /// consent as well as its own category (see `tp_consent_api::disclosure::Category`).
+    /// A code of F10–F16, F18 or F19 (disorders due to psychoactive substance use; not
+    /// F17, nicotine, which Part 2 excludes) is one whatever this says. Absent: false.
+    #[serde(default)]
+    pub sud: bool,
 }
 
 /// One diagnosis: recorded by a clinician of the care team, changed by any of them since.
@@ -34,6 +40,8 @@ pub struct Diagnosis {
     pub description: String,
     pub status: DiagnosisStatus,
     pub onset_date: Option<NaiveDate>,
+    /// Flagged, or a code of F10–F16, F18 or F19: a substance use disorder record.
+    pub sud: bool,
     pub recorded_by: UserId,
     pub recorded_at: DateTime<Utc>,
     pub updated_by: UserId,
@@ -97,6 +105,11 @@ pub struct MedicationInput {
     pub prescriber: Option<String>,
     pub started_on: Option<NaiveDate>,
     pub stopped_on: Option<NaiveDate>,
+    /// A substance use disorder record under 42 CFR Part 2: disclosed only under a Part 2
+    /// consent as well as its own category (see `tp_consent_api::disclosure::Category`).
+    /// Absent: false.
+    #[serde(default)]
+    pub sud: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -109,6 +122,8 @@ pub struct Medication {
     pub prescriber: Option<String>,
     pub started_on: Option<NaiveDate>,
     pub stopped_on: Option<NaiveDate>,
+    /// Flagged as a substance use disorder record (42 CFR Part 2).
+    pub sud: bool,
     pub recorded_by: UserId,
     pub recorded_at: DateTime<Utc>,
     pub updated_by: UserId,

@@ -18,6 +18,11 @@ pub const TITLE_HEADER: &str = "x-document-title";
 /// UTF-8. Kept (encrypted) for the people who read the chart; never used to decide the type.
 pub const FILENAME_HEADER: &str = "x-document-filename";
 
+/// Header flagging the document as a substance use disorder record under 42 CFR Part 2
+/// (optional, `true` or `false`; absent: false): disclosed only under a Part 2 consent as
+/// well as the `documents` category.
+pub const SUD_HEADER: &str = "x-document-sud";
+
 /// The media types records accepts, as sniffed from the first bytes of the content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum MediaType {
@@ -64,6 +69,8 @@ pub struct Document {
     pub media_type: MediaType,
     pub size_bytes: u64,
     pub sha256: String,
+    /// Flagged as a substance use disorder record (42 CFR Part 2).
+    pub sud: bool,
     pub uploaded_by: UserId,
     pub uploaded_at: DateTime<Utc>,
 }

@@ -34,6 +34,11 @@ pub enum NoteStatus {
 pub struct NoteInput {
     pub template: Template,
     pub sections: BTreeMap<String, String>,
+    /// A substance use disorder record under 42 CFR Part 2: disclosed only under a Part 2
+    /// consent as well as its own category (see `tp_consent_api::disclosure::Category`).
+    /// Fixed when the note is signed; an amendment carries its own. Absent: false.
+    #[serde(default)]
+    pub sud: bool,
 }
 
 /// One note. `content_hash` (hex SHA-256), `signed_by` and `signed_at` are set once signed;
@@ -45,6 +50,8 @@ pub struct Note {
     pub author_id: UserId,
     pub template: Template,
     pub sections: BTreeMap<String, String>,
+    /// Flagged as a substance use disorder record (42 CFR Part 2).
+    pub sud: bool,
     pub status: NoteStatus,
     pub content_hash: Option<String>,
     pub signed_by: Option<UserId>,

@@ -128,3 +128,9 @@ pub fn form_responses(tenant: TenantId, client: UserId) -> String {
 pub fn assessments(tenant: TenantId, client: UserId, instrument: crate::forms::Instrument) -> String {
     format!("/v1/tenants/{tenant}/clients/{client}/assessments/{}", instrument.code())
 }
+
+/// `POST` (internal): a sealed disclosure package of the client's record
+/// (`disclosure::PackageRequest` -> `disclosure::Package`).
+pub fn disclosure_packages(tenant: TenantId, client: UserId) -> String {
+    format!("/internal/v1/tenants/{tenant}/clients/{client}/disclosure-packages")
+}

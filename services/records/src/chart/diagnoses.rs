@@ -70,6 +70,7 @@ pub(crate) async fn of_client(state: &AppState, tx: &TenantTx, client: UserId) -
 
 fn wire(row: ItemRow, doc: DiagnosisInput) -> Diagnosis {
     Diagnosis {
+        sud: false, // STEP3-PLACEHOLDER: the stored flag
         id: row.id,
         client_id: row.client,
         code: doc.code,

@@ -217,6 +217,7 @@ fn hex(bytes: &[u8]) -> String {
 
 fn wire(row: DocumentRow, meta: Meta) -> Result<Document, Error> {
     Ok(Document {
+        sud: false, // STEP3-PLACEHOLDER: the stored flag
         id: row.id,
         client_id: row.client,
         title: meta.title,

@@ -66,6 +66,7 @@ pub(crate) async fn of_client(state: &AppState, tx: &TenantTx, client: UserId) -
 
 fn wire(row: ItemRow, doc: MedicationInput) -> Medication {
     Medication {
+        sud: false, // STEP3-PLACEHOLDER: the stored flag
         id: row.id,
         client_id: row.client,
         name: doc.name,

@@ -215,6 +215,7 @@ fn wire(row: NoteRow, sections: std::collections::BTreeMap<String, String>) -> R
         _ => NoteStatus::Draft,
     };
     Ok(Note {
+        sud: false, // STEP3-PLACEHOLDER: the stored flag
         template: template_of(&row)?,
         id: row.id,
         client_id: row.client,

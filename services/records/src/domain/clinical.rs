@@ -37,6 +37,7 @@ pub fn diagnosis(input: DiagnosisInput, today: NaiveDate) -> Result<DiagnosisInp
         description: required("description", &input.description, 500, false)?,
         status: input.status,
         onset_date: past_date("onset_date", input.onset_date, today)?,
+        sud: input.sud,
     })
 }
 
@@ -55,6 +56,7 @@ pub fn medication(input: MedicationInput) -> Result<MedicationInput, Error> {
         prescriber: optional("prescriber", input.prescriber.as_deref(), 200, false)?,
         started_on,
         stopped_on,
+        sud: input.sud,
     })
 }
 
@@ -174,6 +176,7 @@ mod tests {
             prescriber: Some("  ".into()),
             started_on: d(5),
             stopped_on: d(4),
+            sud: false,
         };
         assert!(medication(input.clone()).is_err());
         let ok = medication(MedicationInput { stopped_on: d(6), ..input }).unwrap();

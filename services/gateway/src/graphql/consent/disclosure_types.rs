@@ -11,12 +11,16 @@ use crate::graphql::ids;
 
 /// A category of a client's record. `PSYCHOTHERAPY_NOTES` is granted only by a signed
 /// psychotherapy-notes authorization, `SUD_RECORDS` only by a signed Part 2 consent.
+/// `SUD_RECORDS` is a sensitivity grant: an item flagged as a substance use disorder record
+/// is disclosed only when both its own category and `SUD_RECORDS` are permitted.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 #[graphql(remote = "tp_consent_api::disclosure::Category")]
 pub enum DisclosureCategory {
     Demographics,
     Appointments,
     Diagnoses,
+    Medications,
+    TreatmentPlan,
     ProgressNotes,
     Assessments,
     Documents,

@@ -36,6 +36,10 @@ pub struct DiagnosisInput {
     pub description: String,
     pub status: DiagnosisStatus,
     pub onset_date: Option<NaiveDate>,
+    /// A substance use disorder record under 42 CFR Part 2: disclosed only under a Part 2
+    /// consent as well as `DIAGNOSES`. A code of F10–F16, F18 or F19 is one whatever this
+    /// says. Absent: false.
+    pub sud: Option<bool>,
 }
 
 #[derive(SimpleObject)]
@@ -46,6 +50,8 @@ pub struct Diagnosis {
     pub description: String,
     pub status: DiagnosisStatus,
     pub onset_date: Option<NaiveDate>,
+    /// Flagged, or a code of F10–F16, F18 or F19: a substance use disorder record.
+    pub sud: bool,
     pub recorded_by: ID,
     pub recorded_at: DateTime<Utc>,
     pub updated_by: ID,
@@ -88,6 +94,9 @@ pub struct MedicationInput {
     pub prescriber: Option<String>,
     pub started_on: Option<NaiveDate>,
     pub stopped_on: Option<NaiveDate>,
+    /// A substance use disorder record under 42 CFR Part 2: disclosed only under a Part 2
+    /// consent as well as its own category. Absent: false.
+    pub sud: Option<bool>,
 }
 
 #[derive(SimpleObject)]
@@ -99,6 +108,8 @@ pub struct Medication {
     pub prescriber: Option<String>,
     pub started_on: Option<NaiveDate>,
     pub stopped_on: Option<NaiveDate>,
+    /// Flagged as a substance use disorder record (42 CFR Part 2).
+    pub sud: bool,
     pub recorded_by: ID,
     pub recorded_at: DateTime<Utc>,
     pub updated_by: ID,
@@ -111,7 +122,13 @@ fn id(value: impl ToString) -> ID {
 
 impl From<DiagnosisInput> for clinical::DiagnosisInput {
     fn from(d: DiagnosisInput) -> Self {
-        Self { code: d.code, description: d.description, status: d.status.into(), onset_date: d.onset_date }
+        Self {
+            code: d.code,
+            description: d.description,
+            status: d.status.into(),
+            onset_date: d.onset_date,
+            sud: d.sud.unwrap_or(false),
+        }
     }
 }
 
@@ -123,6 +140,7 @@ impl From<clinical::Diagnosis> for Diagnosis {
             description: d.description,
             status: d.status.into(),
             onset_date: d.onset_date,
+            sud: d.sud,
             recorded_by: id(d.recorded_by),
             recorded_at: d.recorded_at,
             updated_by: id(d.updated_by),
@@ -165,6 +183,7 @@ impl From<MedicationInput> for clinical::MedicationInput {
             prescriber: m.prescriber,
             started_on: m.started_on,
             stopped_on: m.stopped_on,
+            sud: m.sud.unwrap_or(false),
         }
     }
 }
@@ -179,6 +198,7 @@ impl From<clinical::Medication> for Medication {
             prescriber: m.prescriber,
             started_on: m.started_on,
             stopped_on: m.stopped_on,
+            sud: m.sud,
             recorded_by: id(m.recorded_by),
             recorded_at: m.recorded_at,
             updated_by: id(m.updated_by),

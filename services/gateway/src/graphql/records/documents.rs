@@ -22,6 +22,8 @@ pub struct Document {
     pub size_bytes: u64,
     /// Hex SHA-256 of the content.
     pub sha256: String,
+    /// Flagged as a substance use disorder record (42 CFR Part 2).
+    pub sud: bool,
     pub uploaded_by: ID,
     pub uploaded_at: DateTime<Utc>,
     /// Where the content is downloaded, with the same bearer token.
@@ -45,6 +47,7 @@ impl From<documents::Document> for Document {
             media_type: d.media_type.as_str().split(';').next().unwrap_or_default().to_owned(),
             size_bytes: d.size_bytes,
             sha256: d.sha256,
+            sud: d.sud,
             uploaded_by: ID(d.uploaded_by.to_string()),
             uploaded_at: d.uploaded_at,
         }

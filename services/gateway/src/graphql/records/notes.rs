@@ -49,12 +49,15 @@ pub struct ProgressNoteInput {
     pub template: NoteTemplate,
     /// Sections of the template; one left out is empty.
     pub sections: Vec<NoteSection>,
+    /// A substance use disorder record under 42 CFR Part 2: disclosed only under a Part 2
+    /// consent as well as `PROGRESS_NOTES`. Fixed when the note is signed. Absent: false.
+    pub sud: Option<bool>,
 }
 
 impl From<ProgressNoteInput> for notes::NoteInput {
     fn from(input: ProgressNoteInput) -> Self {
         let sections: BTreeMap<String, String> = input.sections.into_iter().map(|s| (s.name, s.text)).collect();
-        Self { template: input.template.into(), sections }
+        Self { template: input.template.into(), sections, sud: input.sud.unwrap_or(false) }
     }
 }
 
@@ -68,6 +71,8 @@ pub struct ProgressNote {
     pub author_id: ID,
     pub template: NoteTemplate,
     pub sections: Vec<NoteSection>,
+    /// Flagged as a substance use disorder record (42 CFR Part 2).
+    pub sud: bool,
     pub status: NoteStatus,
     /// Hex SHA-256 of the signed content.
     pub content_hash: Option<String>,
@@ -95,6 +100,7 @@ impl From<notes::Note> for ProgressNote {
             author_id: ID(n.author_id.to_string()),
             template: n.template.into(),
             sections: n.sections.into_iter().map(|(name, text)| NoteSection { name, text }).collect(),
+            sud: n.sud,
             status: n.status.into(),
             content_hash: n.content_hash,
             signed_by: n.signed_by.map(|u| ID(u.to_string())),
