@@ -274,6 +274,16 @@ pub mod consent {
     pub const DISCLOSURES_READ: Action = Action::new("consent.disclosure.read");
 
     /// Every consent action, for tests and documentation.
+    /// Records transfers: a request sent (in the requester's practice, no subject), the
+    /// requests listed (the requester's, or the client's), the client's decision (detail
+    /// `decision`), the package handed over, the download (in the practice asked, by the
+    /// requester, subject the client; with the disclosure's id).
+    pub const TRANSFER_REQUESTED: Action = Action::new("consent.transfer.requested");
+    pub const TRANSFERS_READ: Action = Action::new("consent.transfer.read");
+    pub const TRANSFER_DECIDED: Action = Action::new("consent.transfer.decided");
+    pub const TRANSFER_PACKAGED: Action = Action::new("consent.transfer.packaged");
+    pub const TRANSFER_DOWNLOADED: Action = Action::new("consent.transfer.downloaded");
+
     pub const ALL: &[Action] = &[
         TEMPLATE_SAVED,
         REQUIREMENTS_SET,
@@ -290,6 +300,11 @@ pub mod consent {
         DECISION_MADE,
         DISCLOSURE_RECORDED,
         DISCLOSURES_READ,
+        TRANSFER_REQUESTED,
+        TRANSFERS_READ,
+        TRANSFER_DECIDED,
+        TRANSFER_PACKAGED,
+        TRANSFER_DOWNLOADED,
     ];
 }
 

@@ -16,6 +16,8 @@ use crate::error::Error;
 pub struct Caller<'a> {
     pub principal: &'a Principal,
     pub request_id: Option<RequestId>,
+    /// The caller's own bearer token, for the calls consent makes on their behalf.
+    pub token: &'a str,
 }
 
 impl Caller<'_> {

@@ -7,3 +7,4 @@ pub mod disclosure;
 pub mod documents;
 pub mod paths;
 pub mod templates;
+pub mod transfers;

@@ -79,3 +79,30 @@ pub fn decisions(tenant: TenantId, client: UserId) -> String {
 pub fn disclosures(tenant: TenantId, client: UserId) -> String {
     format!("/v1/tenants/{tenant}/clients/{client}/disclosures")
 }
+
+/// `POST`: ask another practice for a client's records (`transfers::RecordsRequestInput` ->
+/// `transfers::SentRequest`). `GET`: the caller's own requests.
+pub fn records_requests(tenant: TenantId) -> String {
+    format!("/v1/tenants/{tenant}/records-requests")
+}
+
+/// `POST`: the requester downloads an approved package, once (a FHIR R4 Bundle).
+pub fn records_request_download(tenant: TenantId, request: Uuid) -> String {
+    format!("/v1/tenants/{tenant}/records-requests/{request}/download")
+}
+
+/// `GET`: the records requests about the client (the client).
+pub fn client_records_requests(tenant: TenantId, client: UserId) -> String {
+    format!("/v1/tenants/{tenant}/clients/{client}/records-requests")
+}
+
+/// `POST`: the client approves or declines (`transfers::RecordsResponse`).
+pub fn records_request_response(tenant: TenantId, client: UserId, request: Uuid) -> String {
+    format!("/v1/tenants/{tenant}/clients/{client}/records-requests/{request}/response")
+}
+
+/// `PUT`: the client hands over the sealed package records made for an approved request
+/// (`tp_records_api::disclosure::Package`).
+pub fn records_request_package(tenant: TenantId, client: UserId, request: Uuid) -> String {
+    format!("/v1/tenants/{tenant}/clients/{client}/records-requests/{request}/package")
+}

@@ -93,3 +93,13 @@ pub async fn revoke(tx: &TenantTx, client: UserId, id: Uuid) -> Result<Option<Au
     let values: [Value; 3] = [tenant(tx), (*client.as_uuid()).into(), id.into()];
     tx.query_one_raw(stmt(&sql, values)).await?.as_ref().map(row).transpose()
 }
+
+/// Ends the client's authorization `id` by its event (a transfer completed), now, unless
+/// it ended already.
+pub async fn end_by_event(tx: &TenantTx, client: UserId, id: Uuid) -> Result<(), Error> {
+    let sql = "update consent.authorizations set event_ended_at = now() \
+               where tenant_id = $1 and client_id = $2 and id = $3 and event_ended_at is null";
+    let values: [Value; 3] = [tenant(tx), (*client.as_uuid()).into(), id.into()];
+    tx.execute_raw(stmt(sql, values)).await?;
+    Ok(())
+}

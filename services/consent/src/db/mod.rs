@@ -7,6 +7,7 @@ pub(crate) mod requirements;
 pub(crate) mod restrictions;
 pub(crate) mod signatures;
 pub(crate) mod templates;
+pub(crate) mod transfers;
 
 use sea_orm::{DbBackend, QueryResult, Statement, Value};
 use tp_db::TenantTx;

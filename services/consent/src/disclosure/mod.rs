@@ -6,4 +6,4 @@ pub mod authorizations;
 pub mod decisions;
 pub mod disclosures;
 pub mod restrictions;
-mod sealed;
+pub(crate) mod sealed;

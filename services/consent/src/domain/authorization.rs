@@ -36,7 +36,7 @@ pub fn recipient(input: Recipient) -> Result<Recipient, Refusal> {
                 None | Some("") => None,
                 Some(org) => Some(text("recipient.organisation", org, 200, "must be at most 200 characters")?),
             };
-            Ok(Recipient::Outside { name, organisation, email: email_address(&email)? })
+            Ok(Recipient::Outside { name, organisation, email: email_address("recipient.email", &email)? })
         }
         other => Ok(other),
     }
@@ -44,8 +44,8 @@ pub fn recipient(input: Recipient) -> Result<Recipient, Refusal> {
 
 /// An email address's shape: one `@`, a local part, a dotted domain, no spaces, at most
 /// 254 characters. Whether it delivers is not ours to know.
-fn email_address(input: &str) -> Result<String, Refusal> {
-    let refused = Refusal::new("recipient.email", "must be an email address");
+pub fn email_address(field: &'static str, input: &str) -> Result<String, Refusal> {
+    let refused = Refusal::new(field, "must be an email address");
     let email = input.trim();
     let (local, domain) = email.split_once('@').ok_or(refused)?;
     let shaped = email.len() <= 254

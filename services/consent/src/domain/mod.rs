@@ -12,5 +12,6 @@ mod refusal;
 pub mod requirements;
 pub mod signing;
 pub mod template;
+pub mod transfer;
 
 pub use refusal::Refusal;

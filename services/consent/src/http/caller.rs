@@ -22,12 +22,15 @@ impl AuthState for AppState {
 
 pub(crate) struct ApiCaller {
     principal: Principal,
+    /// The bearer token as received: forwarded to identity when consent asks about the
+    /// caller themself (records transfers), never logged.
+    token: String,
     request_id: Option<RequestId>,
 }
 
 impl ApiCaller {
     pub(crate) fn caller(&self) -> Caller<'_> {
-        Caller { principal: &self.principal, request_id: self.request_id }
+        Caller { principal: &self.principal, request_id: self.request_id, token: &self.token }
     }
 }
 
@@ -44,6 +47,6 @@ impl FromRequestParts<AppState> for ApiCaller {
             .get("x-request-id")
             .and_then(|value| value.to_str().ok())
             .and_then(|value| RequestId::parse(value).ok());
-        Ok(Self { principal, request_id })
+        Ok(Self { principal, request_id, token: token.to_owned() })
     }
 }

@@ -7,6 +7,7 @@ mod disclosure;
 mod documents;
 mod readiness;
 mod templates;
+mod transfers;
 
 use axum::Router;
 use tp_ids::{TenantId, UserId};
@@ -20,6 +21,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .merge(documents::router())
         .merge(readiness::router())
         .merge(disclosure::router())
+        .merge(transfers::router())
         .with_state(state)
 }
 

@@ -70,11 +70,15 @@ pub async fn spawn() -> Platform {
     }
 }
 
-/// A consent service that accepts the tokens of the identity at `issuer`.
+/// A consent service that accepts the tokens of the identity at `issuer` and asks it who
+/// callers are.
 pub async fn consent_for(issuer: &str) -> TestApp {
     let issuer = issuer.to_owned();
     spawn_app_with::<Consent>(move |figment| {
-        figment.merge(("consent.auth.issuer", issuer)).merge(("consent.auth.audience", "telehealth-api"))
+        figment
+            .merge(("consent.auth.issuer", issuer.clone()))
+            .merge(("consent.auth.audience", "telehealth-api"))
+            .merge(("consent.identity_url", issuer))
     })
     .await
 }
@@ -334,4 +338,9 @@ impl Platform {
         let body = json!({ "recipient": recipient, "categories": categories });
         self.call(who, Method::POST, &paths::decisions(tenant, client), Some(body)).await
     }
+}
+
+/// The email identity knows `person` by (see [`Platform::person`]).
+pub fn email_of(person: &Person) -> String {
+    format!("{}@example.test", person.user.as_uuid().simple())
 }

@@ -22,3 +22,4 @@ mod restrictions;
 mod signing;
 mod storage;
 mod templates;
+mod transfers;

@@ -95,7 +95,10 @@ pub async fn spawn_with(configure: impl FnOnce(Figment) -> Figment) -> Platform 
     .await;
     let issuer = identity.address.clone();
     let consent = spawn_app_with::<Consent>(move |figment| {
-        figment.merge(("consent.auth.issuer", issuer)).merge(("consent.auth.audience", "telehealth-api"))
+        figment
+            .merge(("consent.auth.issuer", issuer.clone()))
+            .merge(("consent.auth.audience", "telehealth-api"))
+            .merge(("consent.identity_url", issuer))
     })
     .await;
     let test_db = identity.db.as_ref().unwrap();
