@@ -1,7 +1,7 @@
 //! Demographics to ciphertexts and back, one `tp_crypto` envelope per column, each bound to
 //! (practice, `records.clients`, column, client id): a value copied to another client's row,
 //! another column or another practice does not decrypt, it fails. [`NoteSeal`] does the
-//! same for a progress note's body, bound to the note's id.
+//! same for a progress note's body (sections and SUD flag), bound to the note's id.
 //!
 //! Dates are stored as ISO strings and the emergency contact as a JSON document, so the
 //! ciphertext format never depends on a Rust type's layout.
@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 use anyhow::anyhow;
 use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
 use tp_crypto::{FieldContext, Keyring};
 use tp_ids::{TenantId, UserId};
 use tp_records_api::chart::{Demographics, EmergencyContact};
@@ -100,25 +101,56 @@ impl RowSeal<'_> {
     }
 }
 
-/// A note's body: its sections as one JSON document, bound to (practice, `records.notes`,
-/// `body`, note id), so a body copied to another note does not decrypt.
+/// A note's body: its sections and its SUD flag as one JSON document, bound to (practice,
+/// `records.notes`, `body`, note id), so a body copied to another note does not decrypt.
+///
+/// The flag lives inside the envelope, never in a column of its own: a plaintext flag, or
+/// even a row that exists only for flagged notes, would say "this client has a substance use
+/// disorder record", which 42 CFR Part 2 protects as much as the record itself.
 pub struct NoteSeal<'a> {
     pub keyring: &'a Keyring,
     pub tenant: TenantId,
     pub note: uuid::Uuid,
 }
 
+/// What a note's body holds once opened.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoteBody {
+    pub sections: BTreeMap<String, String>,
+    /// A substance use disorder record (42 CFR Part 2). Not part of the signed content hash.
+    pub sud: bool,
+}
+
+/// A stored body: the envelope above, or (bodies written before the SUD flag) the bare
+/// sections map, which opens as not flagged. A bare map never has a `sections` key that is a
+/// map (section names are the template's, and their values are strings), so the two shapes
+/// cannot be confused.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Stored {
+    Current(NoteBody),
+    Bare(BTreeMap<String, String>),
+}
+
 impl NoteSeal<'_> {
-    pub async fn seal(&self, sections: &BTreeMap<String, String>) -> Result<Vec<u8>, Error> {
-        let json = serde_json::to_vec(sections).map_err(|e| Error::Internal(e.into()))?;
+    pub async fn seal(&self, body: &NoteBody) -> Result<Vec<u8>, Error> {
+        let json = serde_json::to_vec(body).map_err(|e| Error::Internal(e.into()))?;
         let field = FieldContext::new("records.notes", "body", self.note);
         Ok(self.keyring.encrypt(&self.tenant, &field, &json).await?)
     }
 
-    pub async fn open(&self, ciphertext: &[u8]) -> Result<BTreeMap<String, String>, Error> {
+    pub async fn open(&self, ciphertext: &[u8]) -> Result<NoteBody, Error> {
         let field = FieldContext::new("records.notes", "body", self.note);
         let plaintext = self.keyring.decrypt(&self.tenant, &field, ciphertext).await?;
-        serde_json::from_slice(&plaintext).map_err(|_| Error::Internal(anyhow!("a note body is not sections")))
+        parse_note_body(&plaintext)
+    }
+}
+
+fn parse_note_body(json: &[u8]) -> Result<NoteBody, Error> {
+    match serde_json::from_slice(json) {
+        Ok(Stored::Current(body)) => Ok(body),
+        Ok(Stored::Bare(sections)) => Ok(NoteBody { sections, sud: false }),
+        Err(_) => Err(Error::Internal(anyhow!("a note body is not sections"))),
     }
 }
 
@@ -142,5 +174,20 @@ impl TextSeal<'_> {
         let field = FieldContext::new(self.table, self.column, self.row);
         let plaintext = self.keyring.decrypt(&self.tenant, &field, ciphertext).await?;
         String::from_utf8(plaintext.to_vec()).map_err(|_| Error::Internal(anyhow!("{} is not UTF-8", self.column)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_body_opens_with_its_flag_and_an_old_bare_sections_map_opens_unflagged() {
+        let sections = BTreeMap::from([("plan".to_owned(), "weekly".to_owned())]);
+        let current = NoteBody { sections: sections.clone(), sud: true };
+        assert_eq!(parse_note_body(&serde_json::to_vec(&current).unwrap()).unwrap(), current);
+        let old = serde_json::to_vec(&sections).unwrap();
+        assert_eq!(parse_note_body(&old).unwrap(), NoteBody { sections, sud: false });
+        assert!(parse_note_body(b"[1]").is_err());
     }
 }

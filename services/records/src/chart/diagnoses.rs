@@ -1,6 +1,7 @@
 //! A client's diagnoses (ICD-10-CM code and text, status, onset): listed by the care team
 //! and the client themself, recorded and changed by clinicians of the care team. The rules of
-//! access, sealing and audit are `items`'; the code's shape is `domain::clinical`'s.
+//! access, sealing and audit are `items`'; the code's shape and which codes are substance use
+//! disorders are `domain::clinical`'s. The SUD flag is sealed in the body with the rest.
 
 use tp_audit_log::action::records::{DIAGNOSES_READ, DIAGNOSIS_ADDED, DIAGNOSIS_UPDATED};
 use tp_db::TenantTx;
@@ -70,7 +71,9 @@ pub(crate) async fn of_client(state: &AppState, tx: &TenantTx, client: UserId) -
 
 fn wire(row: ItemRow, doc: DiagnosisInput) -> Diagnosis {
     Diagnosis {
-        sud: false, // STEP3-PLACEHOLDER: the stored flag
+        // A code of a substance use disorder makes the diagnosis a Part 2 record whatever the
+        // clinician's flag says: the flag can add, never remove.
+        sud: doc.sud || clinical::is_sud_code(&doc.code),
         id: row.id,
         client_id: row.client,
         code: doc.code,

@@ -37,15 +37,21 @@ const TABLE: &str = "records.documents";
 pub struct Upload {
     pub title: String,
     pub filename: Option<String>,
+    /// Flagged as a substance use disorder record (42 CFR Part 2).
+    pub sud: bool,
     pub content: Vec<u8>,
 }
 
-/// What is sealed in `meta`.
+/// What is sealed in `meta`. The SUD flag is here, never a column: even "this client has a
+/// flagged document" is Part 2-protected. Metadata sealed before the flag existed opens as
+/// not flagged.
 #[derive(Serialize, Deserialize)]
 struct Meta {
     title: String,
     filename: Option<String>,
     sha256: String,
+    #[serde(default)]
+    sud: bool,
 }
 
 /// A downloaded document: its metadata and content.
@@ -114,7 +120,7 @@ pub async fn upload(
         return Err(Error::invalid("content", "the document is empty"));
     }
     let media_type = sniff(&upload.content).ok_or(Error::UnsupportedMediaType)?;
-    let meta = Meta { title, filename, sha256: hex(&sha2::Sha256::digest(&upload.content)) };
+    let meta = Meta { title, filename, sha256: hex(&sha2::Sha256::digest(&upload.content)), sud: upload.sud };
     let id = Uuid::now_v7();
     let seal = Seal { state, tenant, client, document: id };
     let meta_json = serde_json::to_vec(&meta).map_err(|e| Error::Internal(e.into()))?;
@@ -217,7 +223,7 @@ fn hex(bytes: &[u8]) -> String {
 
 fn wire(row: DocumentRow, meta: Meta) -> Result<Document, Error> {
     Ok(Document {
-        sud: false, // STEP3-PLACEHOLDER: the stored flag
+        sud: meta.sud,
         id: row.id,
         client_id: row.client,
         title: meta.title,

@@ -1,6 +1,7 @@
 //! A client's medications (free text: name, dose, frequency, prescriber, dates): listed by
 //! the care team and the client themself, recorded and changed by clinicians of the care
-//! team. The rules of access, sealing and audit are `items`'.
+//! team. The rules of access, sealing and audit are `items`'. The SUD flag is sealed in the
+//! body with the rest (an old body without it opens as not flagged).
 
 use tp_audit_log::action::records::{MEDICATION_ADDED, MEDICATION_UPDATED, MEDICATIONS_READ};
 use tp_db::TenantTx;
@@ -66,7 +67,7 @@ pub(crate) async fn of_client(state: &AppState, tx: &TenantTx, client: UserId) -
 
 fn wire(row: ItemRow, doc: MedicationInput) -> Medication {
     Medication {
-        sud: false, // STEP3-PLACEHOLDER: the stored flag
+        sud: doc.sud,
         id: row.id,
         client_id: row.client,
         name: doc.name,

@@ -20,7 +20,7 @@ use crate::chart::access::{Reach, admit_clinical};
 use crate::db::notes::{self as rows, NewNote, NoteRow};
 use crate::domain::note::{code, content_hash, parse_code, validate};
 use crate::error::Error;
-use crate::seal::NoteSeal;
+use crate::seal::{NoteBody, NoteSeal};
 use crate::state::AppState;
 
 /// Whoever reads: a client sees their own signed notes only, a draft is the clinician's
@@ -74,9 +74,9 @@ async fn draft(
     input: NoteInput,
     amends: Option<Uuid>,
 ) -> Result<Note, Error> {
-    let sections = validate(input.template, input.sections)?;
+    let content = NoteBody { sections: validate(input.template, input.sections)?, sud: input.sud };
     let id = Uuid::now_v7();
-    let body = NoteSeal { keyring: &state.keyring, tenant, note: id }.seal(&sections).await?;
+    let body = NoteSeal { keyring: &state.keyring, tenant, note: id }.seal(&content).await?;
     let tx = TenantTx::begin(&state.db, tenant).await?;
     let action = match amends {
         Some(original) => {
@@ -92,10 +92,10 @@ async fn draft(
     let row = rows::insert(&tx, new).await?;
     record(&*tx, &event(reach, caller, action, (tenant, client), id)).await?;
     tx.commit().await?;
-    wire(row, sections)
+    wire(row, content)
 }
 
-/// Replaces the sections (and template) of the caller's own draft.
+/// Replaces the sections, template and SUD flag of the caller's own draft.
 #[tracing::instrument(skip_all, fields(tenant = %tenant))]
 pub async fn update(
     state: &AppState,
@@ -105,17 +105,19 @@ pub async fn update(
     input: NoteInput,
 ) -> Result<Note, Error> {
     let reach = admit_clinical(state, caller, tenant, client, Permission::NotesWrite, NOTE_UPDATED).await?;
-    let sections = validate(input.template, input.sections)?;
-    let body = NoteSeal { keyring: &state.keyring, tenant, note }.seal(&sections).await?;
+    let content = NoteBody { sections: validate(input.template, input.sections)?, sud: input.sud };
+    let body = NoteSeal { keyring: &state.keyring, tenant, note }.seal(&content).await?;
     let tx = TenantTx::begin(&state.db, tenant).await?;
     let (tx, _) = own_draft(state, caller, tx, (client, note), reach.user(), NOTE_UPDATED).await?;
     let row = rows::update_draft(&tx, note, code(input.template), body).await?.ok_or(Error::Conflict(SIGNED))?;
     record(&*tx, &event(reach, caller, NOTE_UPDATED, (tenant, client), note)).await?;
     tx.commit().await?;
-    wire(row, sections)
+    wire(row, content)
 }
 
-/// Signs the caller's own draft: content hash, signer and time in one UPDATE.
+/// Signs the caller's own draft: content hash, signer and time in one UPDATE. The body (and
+/// so the SUD flag in it) is not rewritten: the flag stays what the last draft edit set, and
+/// it is not part of the hash (hashes of notes signed before the flag existed stay valid).
 #[tracing::instrument(skip_all, fields(tenant = %tenant))]
 pub async fn sign(
     state: &AppState,
@@ -127,12 +129,12 @@ pub async fn sign(
     let tx = TenantTx::begin(&state.db, tenant).await?;
     let (tx, current) = own_draft(state, caller, tx, (client, note), reach.user(), NOTE_SIGNED).await?;
     let template = template_of(&current)?;
-    let sections = NoteSeal { keyring: &state.keyring, tenant, note }.open(&current.body).await?;
-    let hash = content_hash(template, current.client, current.author, &sections)?;
+    let content = NoteSeal { keyring: &state.keyring, tenant, note }.open(&current.body).await?;
+    let hash = content_hash(template, current.client, current.author, &content.sections)?;
     let row = rows::sign(&tx, note, hash, reach.user()).await?.ok_or(Error::Conflict(SIGNED))?;
     record(&*tx, &event(reach, caller, NOTE_SIGNED, (tenant, client), note)).await?;
     tx.commit().await?;
-    wire(row, sections)
+    wire(row, content)
 }
 
 const SIGNED: &str = "the note is signed; amend it instead";
@@ -170,10 +172,10 @@ pub async fn read(
     let reach = admit_clinical(state, caller, tenant, client, Permission::NotesRead, NOTE_READ).await?;
     let tx = TenantTx::begin(&state.db, tenant).await?;
     let row = rows::get(&tx, client, note).await?.filter(|row| shows(reach, row)).ok_or(Error::NotFound)?;
-    let sections = NoteSeal { keyring: &state.keyring, tenant, note }.open(&row.body).await?;
+    let content = NoteSeal { keyring: &state.keyring, tenant, note }.open(&row.body).await?;
     record(&*tx, &event(reach, caller, NOTE_READ, (tenant, client), note)).await?;
     tx.commit().await?;
-    wire(row, sections)
+    wire(row, content)
 }
 
 /// Every note of the client, decrypted, oldest first; one audit event for the list.
@@ -183,8 +185,8 @@ pub async fn list(state: &AppState, caller: &Caller<'_>, tenant: TenantId, clien
     let tx = TenantTx::begin(&state.db, tenant).await?;
     let mut notes = Vec::new();
     for row in rows::list(&tx, client).await?.into_iter().filter(|row| shows(reach, row)) {
-        let sections = NoteSeal { keyring: &state.keyring, tenant, note: row.id }.open(&row.body).await?;
-        notes.push(wire(row, sections)?);
+        let content = NoteSeal { keyring: &state.keyring, tenant, note: row.id }.open(&row.body).await?;
+        notes.push(wire(row, content)?);
     }
     let event = reach.event(caller, NOTE_READ, tenant, client).detail("notes", notes.len().to_string());
     record(&*tx, &event).await?;
@@ -199,8 +201,8 @@ pub(crate) async fn signed(state: &AppState, tx: &TenantTx, client: UserId) -> R
     let tenant = tx.tenant();
     let mut notes = Vec::new();
     for row in rows::list(tx, client).await?.into_iter().filter(|row| row.status == "signed") {
-        let sections = NoteSeal { keyring: &state.keyring, tenant, note: row.id }.open(&row.body).await?;
-        notes.push(wire(row, sections)?);
+        let content = NoteSeal { keyring: &state.keyring, tenant, note: row.id }.open(&row.body).await?;
+        notes.push(wire(row, content)?);
     }
     Ok(notes)
 }
@@ -209,18 +211,18 @@ fn template_of(row: &NoteRow) -> Result<tp_records_api::notes::Template, Error> 
     parse_code(&row.template).ok_or_else(|| Error::Internal(anyhow!("unknown note template")))
 }
 
-fn wire(row: NoteRow, sections: std::collections::BTreeMap<String, String>) -> Result<Note, Error> {
+fn wire(row: NoteRow, content: NoteBody) -> Result<Note, Error> {
     let status = match row.status.as_str() {
         "signed" => NoteStatus::Signed,
         _ => NoteStatus::Draft,
     };
     Ok(Note {
-        sud: false, // STEP3-PLACEHOLDER: the stored flag
+        sud: content.sud,
         template: template_of(&row)?,
         id: row.id,
         client_id: row.client,
         author_id: row.author,
-        sections,
+        sections: content.sections,
         status,
         content_hash: row.content_hash.map(|h| h.iter().map(|b| format!("{b:02x}")).collect()),
         signed_by: row.signed_by,

@@ -31,6 +31,15 @@ pub fn icd10_code(code: &str) -> Result<String, Error> {
     }
 }
 
+/// Whether an ICD-10-CM code is a substance use disorder under 42 CFR Part 2: categories
+/// F10–F16, F18 and F19 (mental and behavioural disorders due to psychoactive substance use).
+/// F17 (nicotine dependence) is not: Part 2's definition excludes tobacco (42 CFR 2.11).
+/// Case-insensitive, so a code stored before normalisation is judged the same.
+pub fn is_sud_code(code: &str) -> bool {
+    let category = code.trim().get(..3).map(str::to_ascii_uppercase);
+    matches!(category.as_deref(), Some("F10" | "F11" | "F12" | "F13" | "F14" | "F15" | "F16" | "F18" | "F19"))
+}
+
 pub fn diagnosis(input: DiagnosisInput, today: NaiveDate) -> Result<DiagnosisInput, Error> {
     Ok(DiagnosisInput {
         code: icd10_code(&input.code)?,
@@ -129,6 +138,16 @@ fn past_date(field: &'static str, date: Option<NaiveDate>, today: NaiveDate) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn substance_use_disorder_codes_are_f10_to_f16_f18_and_f19_but_not_nicotine() {
+        for code in ["F10", "F10.20", "f11.23", "F12.9", "F13.10", "F14", "F15.921", "F16.0", "F18.20", "F19.99"] {
+            assert!(is_sud_code(code), "{code} is a substance use disorder");
+        }
+        for code in ["F17.210", "F17", "F09", "F20.9", "F41.1", "F1", "", "Z72.0", "E10.9", "G10"] {
+            assert!(!is_sud_code(code), "{code} is not a substance use disorder");
+        }
+    }
 
     #[test]
     fn icd10_codes_of_the_right_shape_are_accepted_and_upper_cased() {

@@ -1,5 +1,5 @@
-//! `/v1/tenants/{t}/clients/{c}/documents…`: upload (the raw file as the body, title and file
-//! name in headers), list, and download.
+//! `/v1/tenants/{t}/clients/{c}/documents…`: upload (the raw file as the body, title, file
+//! name and SUD flag in headers), list, and download.
 //!
 //! An upload is refused at 20 MiB + 1 byte without buffering it: a `Content-Length` over the
 //! limit is refused before any byte is kept (the body is read and dropped, up to twice the
@@ -16,7 +16,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use tp_ids::{TenantId, UserId};
-use tp_records_api::documents::{Document, DocumentList, FILENAME_HEADER, MAX_DOCUMENT_BYTES, TITLE_HEADER};
+use tp_records_api::documents::{
+    Document, DocumentList, FILENAME_HEADER, MAX_DOCUMENT_BYTES, SUD_HEADER, TITLE_HEADER,
+};
 use uuid::Uuid;
 
 use super::caller::ApiCaller;
@@ -43,6 +45,16 @@ fn text_header(headers: &HeaderMap, name: &str, field: &'static str) -> Result<O
         .decode_utf8()
         .map_err(|_| Error::invalid(field, "must be percent-encoded UTF-8"))?;
     Ok(Some(decoded.into_owned()))
+}
+
+/// The SUD flag header: `true` or `false`, absent false; anything else is refused, naming the
+/// header (a misspelt flag must not silently store a Part 2 record as an ordinary one).
+fn sud_header(headers: &HeaderMap) -> Result<bool, Error> {
+    match headers.get(SUD_HEADER).map(HeaderValue::as_bytes) {
+        None | Some(b"false") => Ok(false),
+        Some(b"true") => Ok(true),
+        Some(_) => Err(Error::invalid(SUD_HEADER, "must be true or false")),
+    }
 }
 
 /// The body, never more than the limit of it.
@@ -87,7 +99,7 @@ async fn upload(
     let content = content(&headers, body).await?;
     let title = text_header(&headers, TITLE_HEADER, "title")?.unwrap_or_default();
     let filename = text_header(&headers, FILENAME_HEADER, "filename")?;
-    let upload = Upload { title, filename, content };
+    let upload = Upload { title, filename, sud: sud_header(&headers)?, content };
     Ok((StatusCode::CREATED, Json(documents::upload(&state, &caller.caller(), tenant, client, upload).await?)))
 }
 
@@ -147,6 +159,21 @@ mod tests {
         assert!(matches!(refused, Err(Error::TooLarge)));
         let far_over = content(&length(usize::MAX), Body::empty()).await;
         assert!(matches!(far_over, Err(Error::TooLarge)));
+    }
+
+    #[test]
+    fn the_sud_header_is_true_or_false_and_absent_is_false() {
+        let with = |value: &'static str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(SUD_HEADER, HeaderValue::from_static(value));
+            sud_header(&headers)
+        };
+        assert!(matches!(with("true"), Ok(true)));
+        assert!(matches!(with("false"), Ok(false)));
+        assert!(matches!(sud_header(&HeaderMap::new()), Ok(false)));
+        for refused in ["TRUE", "1", "yes", ""] {
+            assert!(matches!(with(refused), Err(Error::Invalid { field: SUD_HEADER, .. })), "{refused:?}");
+        }
     }
 
     #[test]

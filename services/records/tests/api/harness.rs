@@ -98,6 +98,13 @@ pub async fn records_on(identity_url: &str, issuer: &str, database: Option<&Test
     .await
 }
 
+/// A keyring logged in with records' own AppRole: opens (and seals) what records does, so a
+/// test can read a sealed value the way the service would, or write one in an old format.
+pub async fn keyring() -> tp_crypto::Keyring {
+    let vault = tp_testkit::vault::service_vault(Service::Records).await;
+    tp_crypto::Keyring::new(vault, &tp_config::CryptoSettings::default()).unwrap()
+}
+
 pub async fn exec(db: &DatabaseConnection, sql: &str, values: Vec<SqlValue>) {
     db.execute_raw(Statement::from_sql_and_values(DbBackend::Postgres, sql, values)).await.unwrap();
 }

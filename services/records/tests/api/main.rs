@@ -25,4 +25,5 @@ mod notes;
 mod psychotherapy;
 mod search;
 mod storage;
+mod sud_flags;
 mod treatment_plan;
