@@ -75,3 +75,26 @@ async fn a_malformed_icd10_code_is_bad_user_input() {
     let body = gql(&platform, &clinician, add, json!({ "id": client.user.to_string() })).await;
     assert_eq!(codes(&body), ["BAD_USER_INPUT"], "{body}");
 }
+
+#[tokio::test]
+async fn a_substance_use_disorder_flag_goes_through_the_schema_and_an_f10_code_is_one_whatever_it_says() {
+    let platform = spawn().await;
+    let tenant = platform.tenant().await;
+    let clinician = platform.person(tenant, &["clinician"]).await;
+    let client = platform.person(tenant, &["client"]).await;
+    platform.assign(tenant, clinician.user, client.user).await;
+    let vars = json!({ "id": client.user.to_string() });
+    let record = r#"mutation($id: ID!) {
+        coded: addDiagnosis(clientId: $id, input: {code: "F10.20", description: "Alcohol dependence", status: ACTIVE, sud: false}) { sud }
+        plain: addDiagnosis(clientId: $id, input: {code: "F41.1", description: "Anxiety", status: ACTIVE}) { sud }
+        flagged: addMedication(clientId: $id, input: {name: "Naltrexone", dose: "50 mg", frequency: "daily", sud: true}) { sud }
+        note: createProgressNote(clientId: $id, input: {template: DAP, sections: [{name: "data", text: "x"}], sud: true}) { sud }
+    }"#;
+    let body = gql(&platform, &clinician, record, vars).await;
+    assert!(body["errors"].is_null(), "{body}");
+    let data = &body["data"];
+    assert_eq!(
+        [&data["coded"]["sud"], &data["plain"]["sud"], &data["flagged"]["sud"], &data["note"]["sud"]],
+        [true, false, true, true]
+    );
+}
