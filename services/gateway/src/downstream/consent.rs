@@ -8,7 +8,11 @@ use tp_consent_api::disclosure::{
 use tp_consent_api::documents::{Readiness, SignInput, Signature, SignatureList};
 use tp_consent_api::paths;
 use tp_consent_api::templates::{Requirements, Template, TemplateInput, TemplateList};
+use tp_consent_api::transfers::{
+    RecordsRequest, RecordsRequestInput, RecordsRequestList, RecordsResponse, SentRequest, SentRequestList,
+};
 use tp_ids::{TenantId, UserId};
+use tp_records_api::disclosure::Package;
 use uuid::Uuid;
 
 use crate::downstream::Downstream;
@@ -173,5 +177,54 @@ impl ConsentClient {
         input: &DisclosureInput,
     ) -> Result<Disclosure, GqlError> {
         self.0.send_json(cx, Method::POST, &paths::disclosures(tenant, client), input).await
+    }
+
+    pub async fn send_request(
+        &self,
+        cx: &RequestCtx,
+        tenant: TenantId,
+        input: &RecordsRequestInput,
+    ) -> Result<SentRequest, GqlError> {
+        self.0.send_json(cx, Method::POST, &paths::records_requests(tenant), input).await
+    }
+
+    pub async fn sent_requests(&self, cx: &RequestCtx, tenant: TenantId) -> Result<SentRequestList, GqlError> {
+        self.0.get(cx, &paths::records_requests(tenant)).await
+    }
+
+    /// The package's FHIR Bundle, once.
+    pub async fn download(
+        &self,
+        cx: &RequestCtx,
+        (tenant, request): (TenantId, Uuid),
+    ) -> Result<serde_json::Value, GqlError> {
+        self.0.send_empty(cx, Method::POST, &paths::records_request_download(tenant, request)).await
+    }
+
+    pub async fn client_requests(
+        &self,
+        cx: &RequestCtx,
+        (tenant, client): (TenantId, UserId),
+    ) -> Result<RecordsRequestList, GqlError> {
+        self.0.get(cx, &paths::client_records_requests(tenant, client)).await
+    }
+
+    pub async fn respond(
+        &self,
+        cx: &RequestCtx,
+        (tenant, client, request): (TenantId, UserId, Uuid),
+        answer: &RecordsResponse,
+    ) -> Result<RecordsRequest, GqlError> {
+        self.0.send_json(cx, Method::POST, &paths::records_request_response(tenant, client, request), answer).await
+    }
+
+    /// Hands the sealed package records made to consent.
+    pub async fn hand_over(
+        &self,
+        cx: &RequestCtx,
+        (tenant, client, request): (TenantId, UserId, Uuid),
+        package: &Package,
+    ) -> Result<RecordsRequest, GqlError> {
+        self.0.send_json(cx, Method::PUT, &paths::records_request_package(tenant, client, request), package).await
     }
 }

@@ -10,6 +10,7 @@ use tp_records_api::clinical::{
     CurrentTreatmentPlan, Diagnosis, DiagnosisInput, DiagnosisList, Medication, MedicationInput, MedicationList,
     TreatmentPlan, TreatmentPlanInput,
 };
+use tp_records_api::disclosure::{Package, PackageRequest};
 use tp_records_api::documents::{DocumentList, MAX_DOCUMENT_BYTES};
 use tp_records_api::export::ExportFormat;
 use tp_records_api::forms::{
@@ -314,6 +315,17 @@ impl RecordsClient {
         instrument: Instrument,
     ) -> Result<AssessmentHistory, GqlError> {
         self.0.get(cx, &paths::assessments(tenant, client, instrument)).await
+    }
+
+    /// A sealed disclosure package of the client's record (the client's own token; records
+    /// asks consent's decision itself). The gateway cannot open it.
+    pub async fn disclosure_package(
+        &self,
+        cx: &RequestCtx,
+        (tenant, client): (TenantId, UserId),
+        request: &PackageRequest,
+    ) -> Result<Package, GqlError> {
+        self.0.send_json(cx, Method::POST, &paths::disclosure_packages(tenant, client), request).await
     }
 }
 

@@ -30,6 +30,7 @@ pub struct Query(
     consent::templates::ConsentTemplatesQuery,
     consent::documents::ConsentDocumentsQuery,
     consent::disclosure::DisclosureQuery,
+    consent::transfers::TransfersQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -45,6 +46,7 @@ pub struct Mutation(
     consent::templates::ConsentTemplatesMutation,
     consent::documents::ConsentDocumentsMutation,
     consent::disclosure::DisclosureMutation,
+    consent::transfers::TransfersMutation,
 );
 
 #[derive(MergedSubscription, Default)]

@@ -12,7 +12,7 @@ const RECIPIENT: &str =
     r#"{kind: OUTSIDE, name: "Dr New", organisation: "Elm Clinic", email: "New.Therapist@Example.test"}"#;
 
 /// The client signs the built-in `template` as read; the signed document's id.
-async fn signed(p: &Platform, client: &Person, template: &str) -> String {
+pub async fn signed(p: &Platform, client: &Person, template: &str) -> String {
     let read = "query($k: String!) { consentTemplate(key: $k) { version bodySha256 } }";
     let (_, body) = p.gql(Some(&client.token), read, json!({ "k": template })).await;
     let t = &body["data"]["consentTemplate"];

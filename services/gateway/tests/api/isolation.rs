@@ -299,6 +299,33 @@ const FIELDS: &[(&str, &[&str], Exercise)] = &[
             r#"mutation($a_client: ID!) { recordDisclosure(clientId: $a_client, input: {recipient: {kind: OUTSIDE, name: "x", email: "a-recipient@example.test"}, categories: [DIAGNOSES], channel: "x"}) { id } }"#,
         ),
     ),
+    ("Query.sentRecordsRequests", &[], OwnPractice("{ sentRecordsRequests { id status clientEmail practiceId } }")),
+    (
+        "Query.recordsRequests",
+        &["clientId"],
+        ForeignIds("query($a_client: ID!) { recordsRequests(clientId: $a_client) { id purpose requester { email } } }"),
+    ),
+    // The one field that reaches another practice by design: B leaves a request in A, and
+    // the answer is the same whoever the email names (nothing of A in it).
+    (
+        "Mutation.requestRecords",
+        &["input"],
+        OwnPractice(
+            r#"mutation($a_tenant: ID!) { requestRecords(input: {practiceId: $a_tenant, clientEmail: "a-client@example.test", purpose: "x", categories: [DIAGNOSES]}) { status categories } }"#,
+        ),
+    ),
+    (
+        "Mutation.downloadRecords",
+        &["requestId"],
+        ForeignIds("mutation($a_client: ID!) { downloadRecords(requestId: $a_client) { content } }"),
+    ),
+    (
+        "Mutation.answerRecordsRequest",
+        &["clientId", "requestId", "input"],
+        ForeignIds(
+            "mutation($a_client: ID!) { answerRecordsRequest(clientId: $a_client, requestId: $a_client, input: {approve: false}) { id } }",
+        ),
+    ),
     (
         "Query.breakGlassOpenings",
         &["activeOnly"],
@@ -458,7 +485,7 @@ async fn practice_a(platform: &Platform) -> PracticeA {
         "a_note": a_note.clone(),
         "a_pnote": a_pnote.clone(),
         "a_name": a_name.clone(),
-        "a_clinician": clinician.user.to_string(), "a_client": client.user.to_string(),
+        "a_clinician": clinician.user.to_string(), "a_client": client.user.to_string(), "a_tenant": tenant.to_string(),
         "a_staff": staff.user.to_string(), "a_api": api, "a_session": clinician.session.to_string(),
     });
     let ids = [tenant.to_string(), admin.user.to_string(), clinician.user.to_string(), client.user.to_string()]

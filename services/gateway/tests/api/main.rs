@@ -23,4 +23,5 @@ mod rate_limit;
 mod rbac;
 mod records;
 mod subscriptions;
+mod transfers;
 mod ws;

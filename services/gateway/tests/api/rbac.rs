@@ -16,7 +16,7 @@ use crate::ws::{Next, subscribe};
 /// `$api` an API client of the practice, `$session` the caller's own session, `$chart` a
 /// client whose chart the caller may read if its role may (its own for a client, one on its
 /// care team for a clinician).
-const OPERATIONS: [(&str, &str); 55] = [
+const OPERATIONS: [(&str, &str); 58] = [
     ("me", "{ me { id roles } }"),
     ("me.profile", "{ me { profile { email } } }"),
     ("me.memberships", "{ me { memberships { tenantId } } }"),
@@ -129,6 +129,12 @@ const OPERATIONS: [(&str, &str); 55] = [
         "requestRestriction",
         r#"mutation($chart: ID!) { requestRestriction(clientId: $chart, input: {categories: [DIAGNOSES], description: "Not to my employer"}) { id } }"#,
     ),
+    ("sentRecordsRequests", "{ sentRecordsRequests { id } }"),
+    ("recordsRequests", "query($chart: ID!) { recordsRequests(clientId: $chart) { id } }"),
+    (
+        "requestRecords",
+        r#"mutation($other_practice: ID!) { requestRecords(input: {practiceId: $other_practice, clientEmail: "pat@example.test", purpose: "Continuity of care", categories: [DIAGNOSES]}) { status } }"#,
+    ),
     // Last: it ends the caller's own session.
     ("endSession", "mutation($session: ID!) { endSession(id: $session) { id } }"),
 ];
@@ -146,15 +152,16 @@ const SUBSCRIPTIONS: [(&str, &str); 2] = [
 // Consent: every member reads the templates and whether a client is ready to book; admins
 // write templates and requirements and read signed documents; a client signs their own.
 // Disclosure: admins and the client read authorizations, restrictions and the accounting
-// and ask for decisions; only the client requests a restriction.
+// and ask for decisions; only the client requests a restriction. Transfers: clinicians and
+// admins ask other practices and follow their requests; the client sees those about them.
 const EXPECTED: [(&str, &str, &str); 7] = [
-    ("practice_admin", "yyyyyyyyyyyyyyyyyyyyyy...y.y...y....yy...yyyyy.yyyyyy.y", "yy"),
-    ("clinician", "yyyy..y.............y.yyy..yyyy.yyy.yyyyyyyy....y.....y", "y."),
-    ("staff", "yyyy..y.............yy.....y.............yyy....y.....y", ".."),
-    ("client", "yyyy..y.............y.y.y.y.....y..yy.yyyyyy..yyyyyyyyy", ".."),
-    ("api_client", "y...yyyyy..............................................", "yy"),
-    ("api_client_no_scope", "y......................................................", ".."),
-    ("operator", "y......................................................", ".."),
+    ("practice_admin", "yyyyyyyyyyyyyyyyyyyyyy...y.y...y....yy...yyyyy.yyyyyy.y.yy", "yy"),
+    ("clinician", "yyyy..y.............y.yyy..yyyy.yyy.yyyyyyyy....y.....y.yy", "y."),
+    ("staff", "yyyy..y.............yy.....y.............yyy....y........y", ".."),
+    ("client", "yyyy..y.............y.y.y.y.....y..yy.yyyyyy..yyyyyyyy.y.y", ".."),
+    ("api_client", "y...yyyyy.................................................", "yy"),
+    ("api_client_no_scope", "y.........................................................", ".."),
+    ("operator", "y.........................................................", ".."),
 ];
 
 struct Fixtures {
@@ -192,10 +199,13 @@ async fn fixtures(platform: &Platform, role: &str) -> Fixtures {
     };
     let session = if session.is_empty() { uuid::Uuid::now_v7().to_string() } else { session };
     let telehealth_sha256 = telehealth_sha256(platform, tenant).await;
+    // Records are asked of another practice.
+    let other_practice = platform.tenant().await;
     let vars = json!({
         "target": target.user.to_string(), "clinician": clinician.user.to_string(), "client": client.user.to_string(),
         "pair_clinician": pair.0.user.to_string(), "pair_client": pair.1.user.to_string(), "api": api,
         "session": session, "chart": chart.to_string(), "telehealth_sha256": telehealth_sha256,
+        "other_practice": other_practice.to_string(),
     });
     Fixtures { vars, token }
 }

@@ -1,13 +1,15 @@
 //! The consent domain of the schema: the practice's consent templates (built-in and its
 //! own) and the documents a client must sign first, signing and withdrawing in the portal,
 //! the signed documents, whether a client is ready to book, and disclosure (authorizations,
-//! restrictions, decisions, the accounting of disclosures). consent decides who may; signed
+//! restrictions, decisions, the accounting of disclosures), and records transfers between
+//! practices. consent decides who may; signed
 //! documents, recipients and purposes are PHI.
 
 pub mod disclosure;
 mod disclosure_types;
 pub mod documents;
 pub mod templates;
+pub mod transfers;
 
 use async_graphql::Context;
 
