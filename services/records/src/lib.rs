@@ -15,6 +15,7 @@ pub mod blind_index;
 mod care_team;
 pub mod chart;
 pub mod config;
+mod consent;
 mod db;
 pub mod domain;
 pub mod error;
@@ -65,6 +66,9 @@ impl Records {
             Duration::from_secs(records.care_team_cache_secs),
         )
         .map_err(|e| StartupError::Config(format!("records.identity_url: {e}")))?;
+        let consent =
+            consent::ConsentClient::new(&records.consent_url, Duration::from_millis(records.consent_timeout_ms))
+                .map_err(|e| StartupError::Config(format!("records.consent_url: {e}")))?;
         if !(1..=720).contains(&records.break_glass_minutes) {
             return Err(StartupError::Config("records.break_glass_minutes must be 1 to 720".into()));
         }
@@ -75,6 +79,7 @@ impl Records {
             redis: deps.redis,
             keyring,
             identity,
+            consent,
             verifier,
         })
     }

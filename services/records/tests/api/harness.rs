@@ -80,14 +80,18 @@ pub async fn records_for(identity_url: &str, issuer: &str) -> TestApp {
     records_on(identity_url, issuer, None).await
 }
 
+/// An address nothing listens on: a dependency that is down.
+pub const DEAD: &str = "http://127.0.0.1:9";
+
 /// A records instance; with `database`, on that (another instance's) database instead of a
-/// fresh one.
+/// fresh one. Its consent is [`DEAD`]: only disclosure packages would notice.
 pub async fn records_on(identity_url: &str, issuer: &str, database: Option<&TestApp>) -> TestApp {
     let (identity_url, issuer) = (identity_url.to_owned(), issuer.to_owned());
     let database = database.and_then(|app| app.db.as_ref()).map(|db| db.url_as(tp_ids::Service::Records));
     spawn_app_with::<Records>(move |figment| {
         let figment = figment
             .merge(("records.identity_url", identity_url))
+            .merge(("records.consent_url", DEAD))
             .merge(("records.auth.issuer", issuer))
             .merge(("records.auth.audience", "telehealth-api"));
         match database {
