@@ -7,7 +7,8 @@
 //! and the client themself; psychotherapy notes, their author's alone; break-glass openings.
 //! Documents (type sniffed, 20 MiB) and forms (practice JSON Schema templates, PHQ-9 and GAD-7
 //! scored here). A client's record is exported (right of access) as a FHIR R4 Bundle or an
-//! HTML summary.
+//! HTML summary, and packaged, sealed, for a disclosure the client approved (consent decides
+//! what goes; SUD-flagged items only under a Part 2 consent).
 //! [`Records`] plugs it into the shared runtime (`tp_server`), which binds, layers and serves.
 
 mod audit;
