@@ -1,5 +1,6 @@
 //! records' own settings, the `records.*` section (`APP__RECORDS__*`): whose tokens it
-//! accepts and where identity answers care-team questions. Crypto settings are the shared
+//! accepts, where identity answers care-team questions and where consent decides
+//! disclosures. Crypto settings are the shared
 //! `crypto.*` section (`tp_config::CryptoSettings`).
 
 use serde::Deserialize;
@@ -9,6 +10,13 @@ use tp_auth::VerifierConfig;
 pub struct RecordsSettings {
     /// Base URL of identity, e.g. `http://identity:8081`, for the internal care-team check.
     pub identity_url: String,
+    /// Base URL of consent, e.g. `http://consent:8085`, for the decision before a disclosure
+    /// package is made. Required: without it nothing could ever be disclosed, and a missing
+    /// setting must stop start-up rather than fail every approval later.
+    pub consent_url: String,
+    /// Bound on one consent decision; past it the package answers UNAVAILABLE (never made).
+    #[serde(default = "default_consent_timeout_ms")]
+    pub consent_timeout_ms: u64,
     /// How bearer tokens are verified: identity's issuer and the API audience (the gateway
     /// forwards the caller's own token), and the JWKS URL when it differs from the default.
     pub auth: VerifierConfig,
@@ -26,6 +34,10 @@ pub struct RecordsSettings {
 }
 
 const fn default_identity_timeout_ms() -> u64 {
+    3_000
+}
+
+const fn default_consent_timeout_ms() -> u64 {
     3_000
 }
 

@@ -13,6 +13,10 @@ pub enum Error {
     /// Also the answer for another practice's ids: their existence is not revealed.
     #[error("not found")]
     NotFound,
+    /// consent's decision does not permit the disclosure asked for (nothing is made). It says
+    /// no more: not which authorization is missing, revoked or restricted.
+    #[error("the client has not authorized this disclosure")]
+    DisclosureNotAuthorized,
     /// The resource is not in a state that allows this (a signed note edited or signed again).
     #[error("conflict: {0}")]
     Conflict(&'static str),
@@ -44,7 +48,7 @@ impl Error {
 impl ServiceError for Error {
     fn kind(&self) -> ErrorKind {
         match self {
-            Error::Forbidden => ErrorKind::Forbidden,
+            Error::Forbidden | Error::DisclosureNotAuthorized => ErrorKind::Forbidden,
             Error::NotFound => ErrorKind::NotFound,
             Error::Conflict(_) => ErrorKind::Conflict,
             Error::Invalid { .. } | Error::TooLarge | Error::UnsupportedMediaType => ErrorKind::BadUserInput,
@@ -56,6 +60,7 @@ impl ServiceError for Error {
     fn code(&self) -> &'static str {
         match self {
             Error::Forbidden => "RECORDS_FORBIDDEN",
+            Error::DisclosureNotAuthorized => "RECORDS_DISCLOSURE_NOT_AUTHORIZED",
             Error::NotFound => "RECORDS_NOT_FOUND",
             Error::Conflict(_) => "RECORDS_CONFLICT",
             Error::Invalid { .. } => "RECORDS_INVALID_INPUT",

@@ -7,7 +7,8 @@
 //! and the client themself; psychotherapy notes, their author's alone; break-glass openings.
 //! Documents (type sniffed, 20 MiB) and forms (practice JSON Schema templates, PHQ-9 and GAD-7
 //! scored here). A client's record is exported (right of access) as a FHIR R4 Bundle or an
-//! HTML summary.
+//! HTML summary, and packaged, sealed, for a disclosure the client approved (consent decides
+//! what goes; SUD-flagged items only under a Part 2 consent).
 //! [`Records`] plugs it into the shared runtime (`tp_server`), which binds, layers and serves.
 
 mod audit;
@@ -15,6 +16,7 @@ pub mod blind_index;
 mod care_team;
 pub mod chart;
 pub mod config;
+mod consent;
 mod db;
 pub mod domain;
 pub mod error;
@@ -65,6 +67,9 @@ impl Records {
             Duration::from_secs(records.care_team_cache_secs),
         )
         .map_err(|e| StartupError::Config(format!("records.identity_url: {e}")))?;
+        let consent =
+            consent::ConsentClient::new(&records.consent_url, Duration::from_millis(records.consent_timeout_ms))
+                .map_err(|e| StartupError::Config(format!("records.consent_url: {e}")))?;
         if !(1..=720).contains(&records.break_glass_minutes) {
             return Err(StartupError::Config("records.break_glass_minutes must be 1 to 720".into()));
         }
@@ -75,6 +80,7 @@ impl Records {
             redis: deps.redis,
             keyring,
             identity,
+            consent,
             verifier,
         })
     }

@@ -7,6 +7,7 @@ use tp_crypto::Keyring;
 
 use crate::blind_index::BlindIndex;
 use crate::care_team::IdentityClient;
+use crate::consent::ConsentClient;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -18,6 +19,8 @@ pub struct AppState {
     pub blind_index: BlindIndex,
     /// identity's internal API: care-team checks.
     pub identity: IdentityClient,
+    /// consent's internal API: the decision before a disclosure.
+    pub consent: ConsentClient,
     /// Verifies bearer tokens against identity's JWKS, with the revocation check.
     pub verifier: Verifier,
     /// How long a break-glass opening lasts (`records.break_glass_minutes`, checked at start).

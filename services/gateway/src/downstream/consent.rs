@@ -198,7 +198,8 @@ impl ConsentClient {
         cx: &RequestCtx,
         (tenant, request): (TenantId, Uuid),
     ) -> Result<serde_json::Value, GqlError> {
-        self.0.send_empty(cx, Method::POST, &paths::records_request_download(tenant, request)).await
+        let path = paths::records_request_download(tenant, request);
+        self.0.send_json_large(cx, (Method::POST, &path), None::<&()>).await
     }
 
     pub async fn client_requests(
@@ -225,6 +226,7 @@ impl ConsentClient {
         (tenant, client, request): (TenantId, UserId, Uuid),
         package: &Package,
     ) -> Result<RecordsRequest, GqlError> {
-        self.0.send_json(cx, Method::PUT, &paths::records_request_package(tenant, client, request), package).await
+        let path = paths::records_request_package(tenant, client, request);
+        self.0.send_json_large(cx, (Method::PUT, &path), Some(package)).await
     }
 }

@@ -22,6 +22,10 @@ use crate::graphql::error::GqlError;
 
 /// Largest answer read from a service; anything bigger is a failure, not a memory spike.
 const MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
+/// The largest answer of [`Downstream::send_json_large`].
+const LARGE_ANSWER: usize = 16 * 1024 * 1024;
+/// How long a large answer may take.
+const LARGE_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// One downstream service: its base URL and a pooled HTTP client.
 #[derive(Clone)]
@@ -183,6 +187,26 @@ impl Downstream {
             request = request.body(body);
         }
         self.answer(request, max).await
+    }
+
+    /// A JSON call whose answer may be large (a sealed disclosure package, a downloaded
+    /// bundle: up to 5 MiB of documents inline, base64 and sealed): read up to
+    /// [`LARGE_ANSWER`] bytes, under a longer timeout than a plain call.
+    pub async fn send_json_large<B: Serialize, T: DeserializeOwned>(
+        &self,
+        cx: &RequestCtx,
+        (method, path): (Method, &str),
+        body: Option<&B>,
+    ) -> Result<T, GqlError> {
+        let json = body.map(serde_json::to_vec).transpose().map_err(|e| {
+            GqlError::server(ErrorKind::Internal, &CallError::Body { service: self.name, source: e.into() })
+        })?;
+        let headers = if json.is_some() { vec![("content-type", "application/json".to_owned())] } else { Vec::new() };
+        let answer = self.raw(cx, (method, path), &headers, json, (LARGE_ANSWER, LARGE_TIMEOUT)).await?;
+        if !answer.status.is_success() {
+            return Err(self.failure(answer.status, &answer.body));
+        }
+        self.decode(&answer.body)
     }
 
     /// A request to `path` with the caller's token, the request id and the trace context.

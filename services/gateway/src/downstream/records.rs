@@ -325,7 +325,7 @@ impl RecordsClient {
         (tenant, client): (TenantId, UserId),
         request: &PackageRequest,
     ) -> Result<Package, GqlError> {
-        self.0.send_json(cx, Method::POST, &paths::disclosure_packages(tenant, client), request).await
+        self.0.send_json_large(cx, (Method::POST, &paths::disclosure_packages(tenant, client)), Some(request)).await
     }
 }
 

@@ -73,10 +73,20 @@ pub async fn spawn_with(configure: impl FnOnce(Figment) -> Figment) -> Platform 
             .merge(("identity.operator_client", json!({ "id": OPERATOR_ID, "secret": OPERATOR_SECRET })))
     })
     .await;
+    // consent first: records asks it for disclosure decisions.
     let issuer = identity.address.clone();
+    let consent = spawn_app_with::<Consent>(move |figment| {
+        figment
+            .merge(("consent.auth.issuer", issuer.clone()))
+            .merge(("consent.auth.audience", "telehealth-api"))
+            .merge(("consent.identity_url", issuer))
+    })
+    .await;
+    let (issuer, consent_url) = (identity.address.clone(), consent.address.clone());
     let records = spawn_app_with::<Records>(move |figment| {
         figment
             .merge(("records.identity_url", issuer.clone()))
+            .merge(("records.consent_url", consent_url))
             .merge(("records.auth.issuer", issuer))
             .merge(("records.auth.audience", "telehealth-api"))
     })
@@ -91,14 +101,6 @@ pub async fn spawn_with(configure: impl FnOnce(Figment) -> Figment) -> Platform 
             .merge(("audit.auth.issuer", issuer))
             .merge(("audit.auth.audience", "telehealth-api"))
             .merge(("audit.seal_interval_secs", 0))
-    })
-    .await;
-    let issuer = identity.address.clone();
-    let consent = spawn_app_with::<Consent>(move |figment| {
-        figment
-            .merge(("consent.auth.issuer", issuer.clone()))
-            .merge(("consent.auth.audience", "telehealth-api"))
-            .merge(("consent.identity_url", issuer))
     })
     .await;
     let test_db = identity.db.as_ref().unwrap();

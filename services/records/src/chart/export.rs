@@ -16,6 +16,7 @@ use tp_audit_log::action::records::CHART_EXPORTED;
 use tp_authz::Permission;
 use tp_db::TenantTx;
 use tp_ids::{TenantId, UserId};
+use tp_records_api::documents::Document;
 use tp_records_api::export::ExportFormat;
 use tp_records_api::forms::Answers;
 use uuid::Uuid;
@@ -78,15 +79,21 @@ async fn read(state: &AppState, tx: &TenantTx, client: UserId, format: ExportFor
         medications: medications::of_client(state, tx, client).await?,
         treatment_plan: treatment_plan::current(state, tx, client).await?,
         forms: form_records(state, tx, client).await?,
-        documents: document_records(state, tx, client, format).await?,
+        documents: document_records(
+            state,
+            tx,
+            (client, documents::listed(state, tx, client).await?),
+            format == ExportFormat::Fhir,
+        )
+        .await?,
         export_id: uuid::Uuid::now_v7(),
         exported_at: chrono::Utc::now(),
     })
 }
 
 /// The responses, each template response with its template version's title (read once per
-/// version; templates hold no PHI).
-async fn form_records(state: &AppState, tx: &TenantTx, client: UserId) -> Result<Vec<FormRecord>, Error> {
+/// version; templates hold no PHI). Also what a disclosure package's assessments are.
+pub(crate) async fn form_records(state: &AppState, tx: &TenantTx, client: UserId) -> Result<Vec<FormRecord>, Error> {
     let mut titles: BTreeMap<(Uuid, u32), Option<String>> = BTreeMap::new();
     let mut records = Vec::new();
     for response in forms::all_responses(state, tx, client).await? {
@@ -106,18 +113,18 @@ async fn form_records(state: &AppState, tx: &TenantTx, client: UserId) -> Result
     Ok(records)
 }
 
-/// The documents' metadata, and for FHIR the content of those within the inline budget.
-async fn document_records(
+/// The `listed` documents' metadata, and `with_content` (FHIR) the content of those within the
+/// inline budget. Also what a disclosure package's documents are (the ones it may carry).
+pub(crate) async fn document_records(
     state: &AppState,
     tx: &TenantTx,
-    client: UserId,
-    format: ExportFormat,
+    (client, listed): (UserId, Vec<Document>),
+    with_content: bool,
 ) -> Result<Vec<DocumentRecord>, Error> {
-    let listed = documents::listed(state, tx, client).await?;
     let inline = inline_budget(&listed.iter().map(|d| d.size_bytes).collect::<Vec<_>>());
     let mut records = Vec::new();
     for (document, inline) in listed.into_iter().zip(inline) {
-        let content = if inline && format == ExportFormat::Fhir {
+        let content = if inline && with_content {
             Some(documents::with_content(state, tx, client, document.id).await?.content)
         } else {
             None

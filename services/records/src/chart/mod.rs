@@ -6,6 +6,7 @@ pub mod amendments;
 pub mod break_glass;
 pub mod demographics;
 pub mod diagnoses;
+pub mod disclosure;
 pub mod documents;
 pub mod export;
 pub mod forms;

@@ -5,7 +5,9 @@
 //! on the client's care team (`admit_clinical` with `PsychotherapyNotes`, a clinician's
 //! permission only).
 //!
-//! Not here: disclosure under the client's specific authorization (the consent service).
+//! The one exception: [`for_authorized_disclosure`], every author's notes for a disclosure
+//! package the client approved under their authorization for psychotherapy notes (consent
+//! decides it; `chart::disclosure` alone calls it).
 
 use tp_audit_log::Action;
 use tp_audit_log::action::records::{PSYCHOTHERAPY_NOTE_CREATED, PSYCHOTHERAPY_NOTE_READ, PSYCHOTHERAPY_NOTE_UPDATED};
@@ -128,6 +130,24 @@ pub async fn list(
     record(&*tx, &event).await?;
     tx.commit().await?;
     Ok(PsychotherapyNoteList { notes })
+}
+
+/// Every author's notes about the client, decrypted, oldest first, read in the caller's
+/// transaction: only for a disclosure package, which has asked consent's decision and
+/// audits the access (`chart::disclosure`). HIPAA lets psychotherapy notes be disclosed under
+/// an authorization specific to them (45 CFR 164.508(a)(2)); the author-only rule stays
+/// for every other path.
+pub(crate) async fn for_authorized_disclosure(
+    state: &AppState,
+    tx: &TenantTx,
+    client: UserId,
+) -> Result<Vec<PsychotherapyNote>, Error> {
+    let mut notes = Vec::new();
+    for row in rows::every_author_for_authorized_disclosure(tx, client).await? {
+        let text = seal(state, tx.tenant(), row.id).open(&row.body).await?;
+        notes.push(wire(row, text));
+    }
+    Ok(notes)
 }
 
 fn wire(row: PsychotherapyRow, text: String) -> PsychotherapyNote {

@@ -1,5 +1,6 @@
 //! `records.psychotherapy_notes` (RLS): rows of one author only. Every statement names the
-//! author, so no query here can return another clinician's note.
+//! author, so no query here can return another clinician's note, except
+//! [`every_author_for_authorized_disclosure`], which only a disclosure package calls.
 
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait as _, QueryResult, Value};
@@ -60,6 +61,22 @@ pub async fn list(tx: &TenantTx, (client, author): (UserId, UserId)) -> Result<V
          where tenant_id = $1 and client_id = $2 and author_id = $3 order by created_at, id"
     );
     tx.query_all_raw(stmt(&sql, keys(tx, client, author))).await?.iter().map(row).collect()
+}
+
+/// Every author's notes about `client`, oldest first: for a disclosure package only, made
+/// under the client's own authorization for psychotherapy notes, which is what HIPAA allows
+/// them to be disclosed under (45 CFR 164.508(a)(2)). Every other path reads an author's
+/// own notes and nothing else; nothing but `chart::disclosure` may call this.
+pub async fn every_author_for_authorized_disclosure(
+    tx: &TenantTx,
+    client: UserId,
+) -> Result<Vec<PsychotherapyRow>, Error> {
+    let sql = format!(
+        "select {COLUMNS} from records.psychotherapy_notes \
+         where tenant_id = $1 and client_id = $2 order by created_at, id"
+    );
+    let values: [Value; 2] = [(*tx.tenant().as_uuid()).into(), (*client.as_uuid()).into()];
+    tx.query_all_raw(stmt(&sql, values)).await?.iter().map(row).collect()
 }
 
 /// `author`'s note `id` about `client`; `None` for anyone else's.

@@ -39,43 +39,53 @@ pub(super) const URI_SYSTEM: &str = "urn:ietf:rfc:3986";
 /// the canonical JSON shipped as the note's second attachment.
 pub const CONTENT_HASH_EXTENSION: &str = "urn:telehealth:fhir:extension:note-content-sha256";
 
+/// The code system of confidentiality labels (`meta.security`).
+pub(super) const CONFIDENTIALITY: &str = "http://terminology.hl7.org/CodeSystem/v3-Confidentiality";
+
 /// The Bundle (as JSON) and how many resources of each kind it holds.
 pub fn bundle(record: &ChartRecord) -> Result<(Value, Counts), Error> {
-    let mut entries = vec![patient(record.client, record.demographics.as_ref())];
+    Ok((collection(record, resources(record)?, vec![restricted()]), Counts::fhir(record)))
+}
+
+/// Every resource of `record` in Bundle order, the Patient first; not the Provenance of the
+/// export itself, which [`collection`] adds over everything it is given.
+pub fn resources(record: &ChartRecord) -> Result<Vec<Value>, Error> {
+    let mut resources = vec![patient(record.client, record.demographics.as_ref())];
     for note in &record.notes {
-        entries.push(progress_note(note)?);
-        entries.push(note_provenance(note));
+        resources.push(progress_note(note)?);
+        resources.push(note_provenance(note));
     }
-    entries.extend(record.diagnoses.iter().map(chart::condition));
+    resources.extend(record.diagnoses.iter().map(chart::condition));
     let today = record.exported_at.date_naive();
-    entries.extend(record.medications.iter().map(|m| chart::medication_statement(m, today)));
-    entries.extend(record.treatment_plan.iter().map(chart::care_plan));
+    resources.extend(record.medications.iter().map(|m| chart::medication_statement(m, today)));
+    resources.extend(record.treatment_plan.iter().map(chart::care_plan));
     for form in &record.forms {
-        entries.push(forms::questionnaire_response(form));
-        entries.extend(forms::score_observation(&form.response));
+        resources.push(forms::questionnaire_response(form));
+        resources.extend(forms::score_observation(&form.response));
     }
-    entries.extend(record.documents.iter().map(chart::uploaded_document));
-    let targets: Vec<Uuid> = entries.iter().filter_map(resource_id).collect();
-    entries.push(export_provenance(record, &targets));
-    let counts = Counts {
-        provenances: record.notes.len() + 1,
-        documents_inline: record.documents.iter().filter(|d| d.content.is_some()).count(),
-        ..Counts::of(record)
-    };
-    let bundle = json!({
+    resources.extend(record.documents.iter().map(chart::uploaded_document));
+    Ok(resources)
+}
+
+/// The Bundle of type `collection` holding `resources` and, last, the Provenance of the
+/// export targeting every one of them; `security` its labels (`meta.security`).
+pub fn collection(record: &ChartRecord, mut resources: Vec<Value>, security: Vec<Value>) -> Value {
+    let targets: Vec<Uuid> = resources.iter().filter_map(resource_id).collect();
+    resources.push(export_provenance(record, &targets));
+    json!({
         "resourceType": "Bundle",
         "id": record.export_id,
-        "meta": { "security": [{
-            "system": "http://terminology.hl7.org/CodeSystem/v3-Confidentiality",
-            "code": "R",
-            "display": "restricted"
-        }] },
+        "meta": { "security": security },
         "identifier": { "system": URI_SYSTEM, "value": urn(record.export_id) },
         "type": "collection",
         "timestamp": instant(record.exported_at),
-        "entry": entries.into_iter().map(entry).collect::<Vec<_>>(),
-    });
-    Ok((bundle, counts))
+        "entry": resources.into_iter().map(entry).collect::<Vec<_>>(),
+    })
+}
+
+/// The confidentiality of every export: restricted (mental health records).
+pub fn restricted() -> Value {
+    json!({ "system": CONFIDENTIALITY, "code": "R", "display": "restricted" })
 }
 
 /// The Patient: the client's id, and their demographics when recorded.
@@ -262,7 +272,7 @@ fn entry(resource: Value) -> Value {
     json!({ "fullUrl": full_url, "resource": resource })
 }
 
-fn resource_id(resource: &Value) -> Option<Uuid> {
+pub(super) fn resource_id(resource: &Value) -> Option<Uuid> {
     resource.get("id").and_then(Value::as_str).and_then(|id| Uuid::parse_str(id).ok())
 }
 

@@ -110,6 +110,16 @@ impl Counts {
         }
     }
 
+    /// The counts of the FHIR Bundle of `record`: [`Counts::of`], the Provenances (one per
+    /// note and the export's own) and the documents whose content went out.
+    pub fn fhir(record: &ChartRecord) -> Self {
+        Counts {
+            provenances: record.notes.len() + 1,
+            documents_inline: record.documents.iter().filter(|d| d.content.is_some()).count(),
+            ..Counts::of(record)
+        }
+    }
+
     /// The audit event's details, every count as a string.
     pub fn details(&self) -> [(&'static str, String); 10] {
         [

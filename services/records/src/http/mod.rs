@@ -1,10 +1,12 @@
-//! HTTP surface of records: the `/v1` JSON API the gateway calls with the caller's token.
+//! HTTP surface of records: the `/v1` JSON API the gateway calls with the caller's token,
+//! and `/internal/v1` for other services (disclosure packages), with the caller's token too.
 
 mod amendments;
 mod break_glass;
 mod caller;
 mod clients;
 mod clinical;
+mod disclosure;
 mod documents;
 mod export;
 mod forms;
@@ -27,6 +29,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .merge(clinical::router())
         .merge(amendments::router())
         .merge(export::router())
+        .merge(disclosure::router())
         .merge(documents::router())
         .merge(forms::router())
         .with_state(state)

@@ -1,7 +1,7 @@
 //! The platform as records' tests see it: a real identity (own database, issues the tokens,
-//! answers care-team checks) and a real records in front of the shared PostgreSQL, Redis and
-//! OpenBao; practices with their Vault key, people with real access tokens, and typed calls
-//! of records' API.
+//! answers care-team checks), a real consent when a test needs decisions (own database), and
+//! a real records, in front of the shared PostgreSQL, Redis and OpenBao; practices with their
+//! Vault key, people with real access tokens, and typed calls of records' API.
 
 use std::time::Duration;
 
@@ -9,6 +9,7 @@ use chrono::Utc;
 use reqwest::StatusCode;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, QueryResult, Statement, Value as SqlValue};
 use serde_json::{Value, json};
+use tp_consent::Consent;
 use tp_identity::Identity;
 use tp_identity::domain::pkce::{CodeChallenge, CodeVerifier};
 use tp_identity::domain::scope::ScopeSet;
@@ -28,6 +29,8 @@ const VERIFIER: &str = "a-verifier-of-43-or-more-unreserved-chars.~_0123";
 pub struct Platform {
     pub identity: TestApp,
     pub records: TestApp,
+    /// The consent service records asks, when the platform has one ([`spawn_with_consent`]).
+    pub consent: Option<TestApp>,
     /// identity's own role on its database: issuing codes as identity does.
     identity_db: DatabaseConnection,
     /// Superuser of identity's test database: arranging people and care teams.
@@ -56,7 +59,22 @@ fn email_of(user: UserId) -> String {
     format!("{}@example.test", user.as_uuid().simple())
 }
 
+/// An address nothing listens on: a dependency that is down.
+pub const DEAD: &str = "http://127.0.0.1:9";
+
+/// The platform without consent: records' consent URL is dead, which only disclosure
+/// packages would notice (see [`spawn_with_consent`]).
 pub async fn spawn() -> Platform {
+    spawn_platform(false).await
+}
+
+/// The platform with a real consent service (its own database) that records asks for
+/// decisions, and that the tests drive as the client does.
+pub async fn spawn_with_consent() -> Platform {
+    spawn_platform(true).await
+}
+
+async fn spawn_platform(with_consent: bool) -> Platform {
     let smtp = SmtpSink::start().await;
     let smtp_port = smtp.port();
     let identity = spawn_app_with::<Identity>(|figment| {
@@ -66,12 +84,32 @@ pub async fn spawn() -> Platform {
         ))
     })
     .await;
-    let records = records_for(&identity.address, &identity.address).await;
+    let consent = match with_consent {
+        true => Some(consent_for(&identity.address).await),
+        false => None,
+    };
+    let consent_url = consent.as_ref().map_or(DEAD, |consent| consent.address.as_str());
+    let urls = Urls { identity: &identity.address, issuer: &identity.address, consent: consent_url };
+    let records = records_at(urls, None).await;
     let identity_test_db = identity.db.as_ref().unwrap();
     let identity_db = identity_test_db.connect_as(Service::Identity).await;
     let identity_admin = identity_test_db.connect_admin().await;
     let records_admin = records.db.as_ref().unwrap().connect_admin().await;
-    Platform { identity, records, identity_db, identity_admin, records_admin, http: reqwest::Client::new(), smtp }
+    let http = reqwest::Client::new();
+    Platform { identity, records, consent, identity_db, identity_admin, records_admin, http, smtp }
+}
+
+/// A consent service that accepts the tokens of the identity at `issuer` and asks it who
+/// callers are.
+async fn consent_for(issuer: &str) -> TestApp {
+    let issuer = issuer.to_owned();
+    spawn_app_with::<Consent>(move |figment| {
+        figment
+            .merge(("consent.auth.issuer", issuer.clone()))
+            .merge(("consent.auth.audience", "telehealth-api"))
+            .merge(("consent.identity_url", issuer))
+    })
+    .await
 }
 
 /// A records service that verifies tokens of the identity at `issuer` and asks the one at
@@ -80,14 +118,28 @@ pub async fn records_for(identity_url: &str, issuer: &str) -> TestApp {
     records_on(identity_url, issuer, None).await
 }
 
-/// A records instance; with `database`, on that (another instance's) database instead of a
-/// fresh one.
+/// A records instance without consent; with `database`, on that (another instance's)
+/// database instead of a fresh one.
 pub async fn records_on(identity_url: &str, issuer: &str, database: Option<&TestApp>) -> TestApp {
-    let (identity_url, issuer) = (identity_url.to_owned(), issuer.to_owned());
+    records_at(Urls { identity: identity_url, issuer, consent: DEAD }, database).await
+}
+
+/// Where a records instance finds the other services.
+pub struct Urls<'a> {
+    pub identity: &'a str,
+    pub issuer: &'a str,
+    pub consent: &'a str,
+}
+
+/// A records instance at `urls`; with `database`, on that (another instance's) database.
+pub async fn records_at(urls: Urls<'_>, database: Option<&TestApp>) -> TestApp {
+    let (identity_url, issuer, consent_url) =
+        (urls.identity.to_owned(), urls.issuer.to_owned(), urls.consent.to_owned());
     let database = database.and_then(|app| app.db.as_ref()).map(|db| db.url_as(tp_ids::Service::Records));
     spawn_app_with::<Records>(move |figment| {
         let figment = figment
             .merge(("records.identity_url", identity_url))
+            .merge(("records.consent_url", consent_url))
             .merge(("records.auth.issuer", issuer))
             .merge(("records.auth.audience", "telehealth-api"));
         match database {
@@ -224,6 +276,18 @@ impl Platform {
         self.call_at(&self.identity.address, who, (method, path), body).await
     }
 
+    /// A call to consent's API as `who` (the platform must have one): status and JSON body.
+    pub async fn consent_call(
+        &self,
+        who: &Person,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let consent = self.consent.as_ref().unwrap();
+        self.call_at(&consent.address, who, (method, path), body).await
+    }
+
     /// `GET` the chart: status and JSON body.
     pub async fn chart(&self, who: &Person, tenant: TenantId, client: UserId) -> (StatusCode, Value) {
         self.call(who, reqwest::Method::GET, &paths::chart(tenant, client), None).await
@@ -290,6 +354,19 @@ impl Platform {
                 actor: row.try_get("", "actor_id").unwrap(),
                 subject: row.try_get("", "subject_id").unwrap(),
             })
+            .collect()
+    }
+}
+
+impl Platform {
+    /// The `details` of every event of `tenant` with `action` and `outcome`, oldest first.
+    pub async fn details(&self, tenant: TenantId, action: &str, outcome: &str) -> Vec<Value> {
+        let sql = "select details from audit.events where tenant_id = $1 and action = $2 and outcome = $3 \
+                   order by occurred_at, id";
+        query(&self.records_admin, sql, vec![Uuid::from(tenant).into(), action.into(), outcome.into()])
+            .await
+            .iter()
+            .map(|row| row.try_get("", "details").unwrap())
             .collect()
     }
 }

@@ -15,6 +15,8 @@ mod care_team;
 mod care_team_answers;
 mod chart;
 mod diagnoses;
+mod disclosure;
+mod disclosure_access;
 mod documents;
 mod export;
 mod forms;
