@@ -4,7 +4,8 @@
 //! no service token that could ask about any client (ADR 0005, ADR 0006).
 //!
 //! Fails closed: consent down, slow, answering anything but 200, or a body that is not a
-//! `Decision` is an error (UNAVAILABLE), never a permit. No answer is kept: a revocation must
+//! `Decision` is an error (UNAVAILABLE; a 400 about the recipient is the caller's 400),
+//! never a permit. No answer is kept: a revocation must
 //! deny the very next disclosure.
 
 use std::time::Duration;
@@ -47,6 +48,11 @@ impl ConsentClient {
             .await
             .map_err(unavailable)?;
         let status = response.status();
+        // records checked the categories: what consent refuses as malformed is the recipient
+        // (its rules are consent's alone). Still a refusal, never a permit.
+        if status == reqwest::StatusCode::BAD_REQUEST {
+            return Err(Error::invalid("recipient", "refused by consent as given"));
+        }
         // Not only 5xx: a refusal here means the two services disagree about a caller records
         // admitted, and the one safe reading of any answer but a decision is "no".
         if status != reqwest::StatusCode::OK {

@@ -1,13 +1,11 @@
 //! A disclosure package request checked at the edge ([`parse`] its shape, naming the field;
-//! [`check`] its rules), and what consent's decision permits of it ([`permitted`]). Pure.
-//!
-//! The recipient rules are consent's own (name 1–200 characters, organisation at most 200,
-//! an email's shape), repeated here so that a malformed recipient is the caller's 400 and
-//! never reads as consent being unavailable.
+//! [`check`] its categories), and what consent's decision permits of it ([`permitted`]).
+//! Pure. The recipient's rules are consent's alone: it refuses a malformed one when asked
+//! for the decision (`crate::consent` turns that into a 400 naming `recipient`).
 
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
-use tp_consent_api::disclosure::{Category, Decision, Grant, Recipient};
+use tp_consent_api::disclosure::{Category, Decision, Grant};
 use tp_records_api::disclosure::PackageRequest;
 
 use crate::error::Error;
@@ -48,40 +46,7 @@ pub fn check(request: PackageRequest) -> Result<PackageRequest, Error> {
     let mut categories = request.categories;
     categories.sort();
     categories.dedup();
-    Ok(PackageRequest { package_id: request.package_id, recipient: recipient(request.recipient)?, categories })
-}
-
-fn recipient(recipient: Recipient) -> Result<Recipient, Error> {
-    let Recipient::Outside { name, organisation, email } = recipient else {
-        return Ok(recipient);
-    };
-    let name = text(&name, 200).ok_or(Error::invalid("recipient.name", "must be 1 to 200 characters"))?;
-    let organisation = match organisation.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(org) => Some(text(org, 200).ok_or(Error::invalid("recipient.organisation", "at most 200 characters"))?),
-    };
-    let email = email_address(&email).ok_or(Error::invalid("recipient.email", "must be an email address"))?;
-    Ok(Recipient::Outside { name, organisation, email })
-}
-
-/// Trimmed, 1 to `max` characters, no control characters.
-fn text(input: &str, max: usize) -> Option<String> {
-    let kept = input.trim();
-    let fits = (1..=max).contains(&kept.chars().count()) && !kept.chars().any(char::is_control);
-    fits.then(|| kept.to_owned())
-}
-
-/// One `@`, a local part, a dotted domain, no spaces, at most 254 characters.
-fn email_address(input: &str) -> Option<String> {
-    let email = input.trim();
-    let (local, domain) = email.split_once('@')?;
-    let shaped = email.len() <= 254
-        && !local.is_empty()
-        && !domain.contains('@')
-        && domain.split('.').count() >= 2
-        && domain.split('.').all(|label| !label.is_empty())
-        && !email.chars().any(|c| c.is_whitespace() || c.is_control());
-    shaped.then(|| email.to_owned())
+    Ok(PackageRequest { package_id: request.package_id, recipient: request.recipient, categories })
 }
 
 /// What a package may hold: the categories permitted and the authorizations behind them.
@@ -155,13 +120,6 @@ mod tests {
         assert_eq!(field_of(parse(with("categories", json!(["gossip"])))), "categories");
         assert_eq!(field_of(check(parse(with("categories", json!([]))).unwrap())), "categories");
         assert_eq!(field_of(check(parse(with("categories", json!(vec!["diagnoses"; 11]))).unwrap())), "categories");
-        let outside =
-            |name: &str, email: &str| json!({ "kind": "outside", "name": name, "organisation": null, "email": email });
-        assert_eq!(field_of(check(parse(with("recipient", outside(" ", "a@b.example"))).unwrap())), "recipient.name");
-        assert_eq!(field_of(check(parse(with("recipient", outside("Dr A", "a@b"))).unwrap())), "recipient.email");
-        let trimmed = check(parse(with("recipient", outside(" Dr A ", " a@b.example "))).unwrap()).unwrap();
-        let expected = Recipient::Outside { name: "Dr A".into(), organisation: None, email: "a@b.example".into() };
-        assert_eq!(trimmed.recipient, expected);
     }
 
     #[test]
