@@ -2,7 +2,9 @@
 //! and which practices they belong to (`GET /v1/me/tenants`: the practice's name), with the
 //! caller's own token, so identity answers about that principal only (no service token).
 //! Records transfers use it: what the client reads of a requester is what identity said
-//! when they asked, and a request reaches the client who uses the email it names.
+//! when they asked, and a request reaches the client who uses the email it names. identity
+//! also emails an outside provider the link to records a client approved for them
+//! (`POST /internal/v1/notifications/records-link`, with the client's own token).
 //!
 //! Fails closed: identity down, slow or answering anything but 200 with the expected body
 //! is `Unavailable`, never a guess.
@@ -12,6 +14,7 @@ use std::time::Duration;
 use anyhow::anyhow;
 use serde::de::DeserializeOwned;
 use tp_identity_api::account::{MyTenants, Profile};
+use tp_identity_api::internal::RecordsLinkNotice;
 use tp_identity_api::paths;
 
 use crate::error::Error;
@@ -38,6 +41,24 @@ impl IdentityClient {
     #[tracing::instrument(skip_all)]
     pub async fn my_tenants(&self, token: &str) -> Result<MyTenants, Error> {
         self.get(token, paths::MY_TENANTS).await
+    }
+
+    /// Has identity email `notice`'s link to the outside provider; `Unavailable` unless it
+    /// says it was sent.
+    #[tracing::instrument(skip_all)]
+    pub async fn records_link(&self, token: &str, notice: &RecordsLinkNotice) -> Result<(), Error> {
+        let response = self
+            .http
+            .post(format!("{}{}", self.base, paths::RECORDS_LINK_NOTIFICATION))
+            .bearer_auth(token)
+            .json(notice)
+            .send()
+            .await
+            .map_err(|e| Error::Unavailable(anyhow!(e).context("identity unreachable")))?;
+        if !response.status().is_success() {
+            return Err(Error::Unavailable(anyhow!("identity: records link answered {}", response.status().as_u16())));
+        }
+        Ok(())
     }
 
     async fn get<T: DeserializeOwned>(&self, token: &str, path: &str) -> Result<T, Error> {
