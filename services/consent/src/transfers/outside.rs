@@ -1,6 +1,6 @@
 //! Requests of providers outside the platform (`TransfersRecord`: practice admins and staff):
 //! a member records a provider's request (by phone, by letter) for a named client of the
-//! practice; the client answers it like any request ([`super::answer`]); handing over its
+//! practice (identity's directory says they are one; anyone else is not found); the client answers it like any request ([`super::answer`]); handing over its
 //! package makes the provider's link ([`send_link`]): a random token whose SHA-256 is stored
 //! and which only the email carries, and an 8-digit code, sealed, which the members' list
 //! ([`list`]) shows while the package waits so that a member gives it by phone.
@@ -20,7 +20,7 @@ use tp_ids::{TenantId, UserId};
 use uuid::Uuid;
 
 use super::{Approval, Asked, LINK_CODE, REQUEST, open_approval, open_asked, stored};
-use crate::audit::{Caller, record};
+use crate::audit::{Caller, record, record_refusal};
 use crate::db::transfer_links::{self as links, LinkRow};
 use crate::db::transfers::{self as rows, NewTransfer, TransferRow};
 use crate::disclosure::sealed::seal;
@@ -42,6 +42,11 @@ pub async fn create(
 ) -> Result<OutsideRequest, Error> {
     admit(state, caller, (tenant, Permission::TransfersRecord, TRANSFER_RECORDED), Some((client, recording))).await?;
     let by = person(caller)?;
+    // Only for a client of this practice: anyone else's id is not found here.
+    if !state.identity.is_client(caller.token, tenant, client).await? {
+        record_refusal(&state.db, caller, TRANSFER_RECORDED, Some(client)).await;
+        return Err(Error::NotFound);
+    }
     let provider = match recipient(input.recipient)? {
         outside @ Recipient::Outside { .. } => outside,
         _ => return Err(Error::invalid("recipient", "must be a provider outside the platform")),

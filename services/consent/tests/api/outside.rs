@@ -286,6 +286,13 @@ async fn only_the_front_desk_records_for_a_client_of_its_own_practice_an_outside
     }
     assert_eq!(record(&p, &a.client, (a.tenant, &a.client), body.clone()).await.0, StatusCode::FORBIDDEN);
     assert_eq!(record(&p, &b.staff, (a.tenant, &a.client), body.clone()).await.0, StatusCode::NOT_FOUND);
+    // Only for a client of the practice: another practice's client, a colleague or no one is
+    // not found, and nothing is recorded for them.
+    for not_ours in [&b.client, &a.clinician] {
+        assert_eq!(record(&p, &a.staff, (a.tenant, not_ours), body.clone()).await.0, StatusCode::NOT_FOUND);
+    }
+    let nobody = Person { user: tp_ids::UserId::generate(), token: String::new() };
+    assert_eq!(record(&p, &a.staff, (a.tenant, &nobody), body.clone()).await.0, StatusCode::NOT_FOUND);
     let on_platform = json!({ "recipient": { "kind": "practice", "tenant_id": b.tenant }, "purpose": "p", "categories": ["diagnoses"] });
     let (status, refused) = record(&p, &a.staff, (a.tenant, &a.client), on_platform).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
