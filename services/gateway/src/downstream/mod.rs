@@ -185,14 +185,30 @@ impl Downstream {
         self.answer(request, max).await
     }
 
+    /// A `POST` of `body` without any token, for the one public route behind the gateway
+    /// (an outside provider's download, whose credentials are in the body): the answer read
+    /// up to the usual limit and returned whatever its status.
+    #[tracing::instrument(skip_all, fields(service = self.name))]
+    pub async fn anonymous_json<B: Serialize>(
+        &self,
+        cx: &RequestCtx,
+        path: &str,
+        body: &B,
+    ) -> Result<RawAnswer, GqlError> {
+        let request = self.correlated(cx, self.http.post(format!("{}{path}", self.base))).json(body);
+        self.answer(request, MAX_RESPONSE_BYTES).await
+    }
+
     /// A request to `path` with the caller's token, the request id and the trace context.
     fn request(&self, cx: &RequestCtx, method: Method, path: &str) -> Result<reqwest::RequestBuilder, GqlError> {
         let caller = cx.caller()?;
-        let mut request = self
-            .http
-            .request(method, format!("{}{path}", self.base))
-            .bearer_auth(&caller.token)
-            .header("x-request-id", cx.request_id());
+        let request = self.http.request(method, format!("{}{path}", self.base)).bearer_auth(&caller.token);
+        Ok(self.correlated(cx, request))
+    }
+
+    /// `request` with the request id and the trace context.
+    fn correlated(&self, cx: &RequestCtx, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        let mut request = request.header("x-request-id", cx.request_id());
         // Our own span's context when traces are exported; otherwise the caller's, as it came,
         // so the service's logs still share the caller's trace id.
         let ours = tp_telemetry::propagation::current_headers();
@@ -205,7 +221,7 @@ impl Downstream {
                 request = request.header(name, value);
             }
         }
-        Ok(request)
+        request
     }
 
     /// Sends `request` and reads its answer, never more than `max` bytes of it.
