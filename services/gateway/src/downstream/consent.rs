@@ -251,6 +251,8 @@ impl ConsentClient {
         (tenant, request): (TenantId, Uuid),
         unlock: &SharedRecordsUnlock,
     ) -> Result<RawAnswer, GqlError> {
-        self.0.anonymous_json(cx, &paths::shared_records(tenant, request), unlock).await
+        // A bundle carries up to 5 MiB of documents inline, base64 in JSON: room for that.
+        let bound = (16 * 1024 * 1024, std::time::Duration::from_secs(30));
+        self.0.anonymous_json(cx, (&paths::shared_records(tenant, request), unlock), bound).await
     }
 }

@@ -187,16 +187,16 @@ impl Downstream {
 
     /// A `POST` of `body` without any token, for the one public route behind the gateway
     /// (an outside provider's download, whose credentials are in the body): the answer read
-    /// up to the usual limit and returned whatever its status.
+    /// up to `max` bytes under `timeout` and returned whatever its status.
     #[tracing::instrument(skip_all, fields(service = self.name))]
     pub async fn anonymous_json<B: Serialize>(
         &self,
         cx: &RequestCtx,
-        path: &str,
-        body: &B,
+        (path, body): (&str, &B),
+        (max, timeout): (usize, Duration),
     ) -> Result<RawAnswer, GqlError> {
-        let request = self.correlated(cx, self.http.post(format!("{}{path}", self.base))).json(body);
-        self.answer(request, MAX_RESPONSE_BYTES).await
+        let request = self.http.post(format!("{}{path}", self.base)).timeout(timeout).json(body);
+        self.answer(self.correlated(cx, request), max).await
     }
 
     /// A request to `path` with the caller's token, the request id and the trace context.
