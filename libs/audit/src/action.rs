@@ -283,6 +283,13 @@ pub mod consent {
     pub const TRANSFER_DECIDED: Action = Action::new("consent.transfer.decided");
     pub const TRANSFER_PACKAGED: Action = Action::new("consent.transfer.packaged");
     pub const TRANSFER_DOWNLOADED: Action = Action::new("consent.transfer.downloaded");
+    /// A practice member recorded an outside provider's request (subject the client); detail
+    /// `request_id`. The download through the provider's link is `TRANSFER_DOWNLOADED` with
+    /// no signed-in actor (`anonymous`: the link's token and code are the credentials).
+    pub const TRANSFER_RECORDED: Action = Action::new("consent.transfer.recorded");
+    /// A wrong one-time code on an outside provider's link (actor `anonymous`, subject the
+    /// client, outcome failure); details `request_id`, `attempts_left` (0: locked).
+    pub const TRANSFER_CODE_REFUSED: Action = Action::new("consent.transfer.code_refused");
 
     pub const ALL: &[Action] = &[
         TEMPLATE_SAVED,
@@ -305,6 +312,8 @@ pub mod consent {
         TRANSFER_DECIDED,
         TRANSFER_PACKAGED,
         TRANSFER_DOWNLOADED,
+        TRANSFER_RECORDED,
+        TRANSFER_CODE_REFUSED,
     ];
 }
 

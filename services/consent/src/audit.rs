@@ -6,7 +6,7 @@
 //! which template was signed.
 
 use sea_orm::{ConnectionTrait, DatabaseConnection};
-use tp_audit_log::{Action, AuditEvent, Outcome};
+use tp_audit_log::{Action, Actor, AuditEvent, Outcome, Subject};
 use tp_auth::Principal;
 use tp_ids::{RequestId, TenantId, UserId};
 
@@ -29,6 +29,22 @@ impl Caller<'_> {
     /// The success event of `action`.
     pub fn success(&self, action: Action, tenant: TenantId, client: Option<UserId>) -> AuditEvent {
         self.event(action, Outcome::Success, tenant, client)
+    }
+}
+
+/// An event with no signed-in actor (`anonymous`): an outside provider opening a records
+/// link, whose token and code are the credentials. Of `tenant`, about `client`.
+pub fn anonymous_event(
+    (action, outcome): (Action, Outcome),
+    tenant: TenantId,
+    client: UserId,
+    request_id: Option<RequestId>,
+) -> AuditEvent {
+    let event =
+        AuditEvent::new(action, outcome, Actor::Anonymous).tenant(tenant).subject(Subject::new("client", client));
+    match request_id {
+        Some(id) => event.request_id(id),
+        None => event,
     }
 }
 

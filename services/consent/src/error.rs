@@ -2,6 +2,7 @@
 //! Every `Display` is safe to show a client (no PHI, no SQL); causes stay in `#[source]`
 //! for the logs (`tp_errors::into_response` logs server-side ones once, with an error id).
 
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use tp_errors::{ErrorKind, ServiceError};
 
@@ -16,6 +17,15 @@ pub enum Error {
     /// shown, a consent withdrawn twice, two template versions saved at once.
     #[error("conflict: {0}")]
     Conflict(&'static str),
+    /// An outside provider's link whose download lapsed or happened already (410).
+    #[error("this link has expired or was used already")]
+    LinkGone,
+    /// An outside provider's link locked by five wrong codes (423), even for the right one.
+    #[error("this link is locked after too many wrong codes: ask the practice to record a new request")]
+    LinkLocked,
+    /// A wrong one-time code on an outside provider's link (403).
+    #[error("wrong code: {attempts_left} attempts left")]
+    WrongCode { attempts_left: u32 },
     /// Names the rule broken, never the value that broke it.
     #[error("invalid {field}: {reason}")]
     Invalid { field: &'static str, reason: &'static str },
@@ -39,7 +49,8 @@ impl ServiceError for Error {
         match self {
             Error::Forbidden => ErrorKind::Forbidden,
             Error::NotFound => ErrorKind::NotFound,
-            Error::Conflict(_) => ErrorKind::Conflict,
+            Error::Conflict(_) | Error::LinkGone => ErrorKind::Conflict,
+            Error::LinkLocked | Error::WrongCode { .. } => ErrorKind::Forbidden,
             Error::Invalid { .. } => ErrorKind::BadUserInput,
             Error::Unavailable(_) => ErrorKind::Unavailable,
             Error::Internal(_) => ErrorKind::Internal,
@@ -51,6 +62,9 @@ impl ServiceError for Error {
             Error::Forbidden => "CONSENT_FORBIDDEN",
             Error::NotFound => "CONSENT_NOT_FOUND",
             Error::Conflict(_) => "CONSENT_CONFLICT",
+            Error::LinkGone => "CONSENT_LINK_GONE",
+            Error::LinkLocked => "CONSENT_LINK_LOCKED",
+            Error::WrongCode { .. } => "CONSENT_WRONG_CODE",
             Error::Invalid { .. } => "CONSENT_INVALID_INPUT",
             Error::Unavailable(_) => "CONSENT_UNAVAILABLE",
             Error::Internal(_) => "CONSENT_INTERNAL",
@@ -100,8 +114,19 @@ impl From<tp_audit_log::AuditError> for Error {
 }
 
 impl IntoResponse for Error {
+    /// The kind's status, except for a link's states, which say more than their kind: 410
+    /// (gone) and 423 (locked).
     fn into_response(self) -> Response {
-        tp_errors::into_response(self)
+        let status = match self {
+            Error::LinkGone => Some(StatusCode::GONE),
+            Error::LinkLocked => Some(StatusCode::LOCKED),
+            _ => None,
+        };
+        let mut response = tp_errors::into_response(self);
+        if let Some(status) = status {
+            *response.status_mut() = status;
+        }
+        response
     }
 }
 

@@ -25,6 +25,8 @@ pub struct AppState {
     pub identity: IdentityClient,
     /// Also in the schema data; the file routes (`/files/…`) call it directly.
     pub records: RecordsClient,
+    /// Also in the schema data; the outside providers' page (`/shared-records/…`) calls it.
+    pub consent: ConsentClient,
     pub settings: Arc<GatewaySettings>,
     pub graphiql: bool,
 }
@@ -44,6 +46,7 @@ impl AppState {
             .map_err(|e| StartupError::Config(format!("audit client: {e}")))?;
         let consent = Downstream::new("consent", &gateway.consent_url, timeout)
             .map_err(|e| StartupError::Config(format!("consent client: {e}")))?;
+        let consent = ConsentClient(consent);
         let hub = EventHub::start(settings.redis.url.expose_secret().to_owned());
         let gate = Gate::new(verifier, RateLimiter::new(gateway.rate_limit.clone()), deps.redis);
         let schema = builder(&gateway.limits, gateway.introspection(settings.environment))
@@ -51,7 +54,7 @@ impl AppState {
             .data(identity.clone())
             .data(records.clone())
             .data(AuditClient(audit))
-            .data(ConsentClient(consent))
+            .data(consent.clone())
             .data(hub)
             .data(gate.clone())
             .finish();
@@ -60,6 +63,7 @@ impl AppState {
             gate,
             identity,
             records,
+            consent,
             graphiql: gateway.graphiql(settings.environment),
             settings: Arc::new(gateway),
         })

@@ -45,6 +45,12 @@ pub struct IdentitySettings {
     pub allow_loopback_http: Option<bool>,
     #[serde(default)]
     pub smtp: SmtpSettings,
+    /// Public base URL of the gateway, where outside providers open records shared with them
+    /// (`<this>/shared-records/<practice>/<request>?token=…`), e.g. `https://api.example.com`.
+    /// Never taken from a caller. Unset: records links cannot be sent (503), so an outside
+    /// transfer's hand-over fails and nothing is stored.
+    #[serde(default)]
+    pub shared_records_url: Option<String>,
     /// The platform-operator client `telehealthctl` authenticates with (client
     /// credentials). Upserted at start-up when set.
     #[serde(default)]
@@ -125,6 +131,18 @@ impl IdentitySettings {
             return Err("identity.issuer is required in prod".into());
         }
         self.issuer = Some(format!("http://127.0.0.1:{}", settings.http.port));
+        Ok(())
+    }
+
+    /// Checks `shared_records_url` (an http(s) URL) and drops its trailing slash.
+    pub fn resolve_shared_records_url(&mut self) -> Result<(), String> {
+        if let Some(url) = &mut self.shared_records_url {
+            let trimmed = url.trim_end_matches('/').to_owned();
+            if !(trimmed.starts_with("https://") || trimmed.starts_with("http://")) || trimmed.contains(['?', '#']) {
+                return Err("identity.shared_records_url must be an http(s) URL without query or fragment".into());
+            }
+            *url = trimmed;
+        }
         Ok(())
     }
 

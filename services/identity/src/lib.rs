@@ -54,6 +54,7 @@ impl Identity {
         let mut identity: IdentitySettings =
             settings.section("identity").map_err(|e| StartupError::Config(e.to_string()))?;
         identity.resolve_issuer(settings).map_err(StartupError::Config)?;
+        identity.resolve_shared_records_url().map_err(StartupError::Config)?;
         let db = deps.db.ok_or_else(|| StartupError::Config("identity needs database settings".into()))?;
         accounts::ensure_mfa_key(&deps.vault, &identity).await.map_err(StartupError::Vault)?;
         let mailer = mail::SmtpMailer::new(&identity.smtp)

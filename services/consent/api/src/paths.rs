@@ -106,3 +106,21 @@ pub fn records_request_response(tenant: TenantId, client: UserId, request: Uuid)
 pub fn records_request_package(tenant: TenantId, client: UserId, request: Uuid) -> String {
     format!("/v1/tenants/{tenant}/clients/{client}/records-requests/{request}/package")
 }
+
+/// `POST`: a practice member records an outside provider's request for the client's records
+/// (`transfers::OutsideRequestInput` -> `transfers::OutsideRequest`).
+pub fn outside_records_requests_of(tenant: TenantId, client: UserId) -> String {
+    format!("/v1/tenants/{tenant}/clients/{client}/outside-records-requests")
+}
+
+/// `GET`: the requests recorded in the practice for outside providers, with the one-time code
+/// while a package waits.
+pub fn outside_records_requests(tenant: TenantId) -> String {
+    format!("/v1/tenants/{tenant}/outside-records-requests")
+}
+
+/// `POST` (public, no bearer token): an outside provider downloads the records with the
+/// link's token and the one-time code (`transfers::SharedRecordsUnlock`).
+pub fn shared_records(tenant: TenantId, request: Uuid) -> String {
+    format!("/v1/shared-records/{tenant}/{request}")
+}

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use tp_ids::{TenantId, UserId};
 use uuid::Uuid;
 
-use crate::disclosure::Category;
+use crate::disclosure::{Category, Recipient};
 
 /// `POST /v1/tenants/{t}/records-requests` (a clinician or admin of practice `t`): ask
 /// practice `practice_id` (another practice on the platform) for the records of the client
@@ -80,12 +80,17 @@ pub struct Requester {
     pub email: String,
 }
 
-/// A request about a client, as the client reads it. `approved` holds the categories the
-/// client approved and `authorization_ids` the authorizations that created;
-/// `download_expires_at` is when an approved package lapses.
+/// A request about a client, as the client reads it. `recipient` is who receives the
+/// records on approval: the requesting clinician (`Clinician`), or the provider outside the
+/// platform (`Outside`) whose request a practice member recorded; `requester` is who put the
+/// request into the platform: the clinician, or for an outside provider the member who
+/// recorded it. `approved` holds the categories the client approved and
+/// `authorization_ids` the authorizations that created; `download_expires_at` is when an
+/// approved package lapses.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordsRequest {
     pub id: Uuid,
+    pub recipient: Recipient,
     pub requester: Requester,
     pub purpose: String,
     pub categories: Vec<Category>,
@@ -115,3 +120,59 @@ pub struct RecordsResponse {
     pub approve: bool,
     pub categories: Vec<Category>,
 }
+
+/// `POST /v1/tenants/{t}/clients/{c}/outside-records-requests` (`TransfersRecord`: practice
+/// admins and staff): a provider outside the platform asked the practice (by phone, by
+/// letter) for client `c`'s records. `recipient` must be `Outside` (name 1–200 characters,
+/// organisation at most 200, email an address: where the link goes); `purpose` 1–500
+/// characters; at least one category. The client answers it like any request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutsideRequestInput {
+    pub recipient: Recipient,
+    pub purpose: String,
+    pub categories: Vec<Category>,
+}
+
+/// A request recorded for an outside provider, as the practice's members read it. `code` is
+/// the one-time code to give the provider by phone: present only while the package waits,
+/// not downloaded, not lapsed and the link not locked. `locked` once five wrong codes were
+/// tried.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutsideRequest {
+    pub id: Uuid,
+    pub client_id: UserId,
+    pub recipient: Recipient,
+    pub purpose: String,
+    pub categories: Vec<Category>,
+    pub status: TransferStatus,
+    pub recorded_by: UserId,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub approved: Vec<Category>,
+    pub packaged: bool,
+    pub download_expires_at: Option<DateTime<Utc>>,
+    pub downloaded_at: Option<DateTime<Utc>>,
+    pub code: Option<String>,
+    pub locked: bool,
+}
+
+/// `GET /v1/tenants/{t}/outside-records-requests`: every request recorded in the practice for
+/// outside providers, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutsideRequestList {
+    pub requests: Vec<OutsideRequest>,
+}
+
+/// `POST /v1/shared-records/{t}/{r}` (public: no bearer token): the link's `token` (from the
+/// emailed URL) and the 8-digit `code` (given by phone) are the credentials. Answers the
+/// FHIR Bundle once; 404 for an unknown request or a wrong token alike, 410 once the
+/// download lapsed or happened, 403 for a wrong code (with the attempts left) or a consent
+/// revoked since, 423 once five wrong codes locked the link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SharedRecordsUnlock {
+    pub token: String,
+    pub code: String,
+}
+
+/// How many wrong codes lock a link.
+pub const CODE_ATTEMPTS: u32 = 5;

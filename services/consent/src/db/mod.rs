@@ -7,6 +7,7 @@ pub(crate) mod requirements;
 pub(crate) mod restrictions;
 pub(crate) mod signatures;
 pub(crate) mod templates;
+pub(crate) mod transfer_links;
 pub(crate) mod transfers;
 
 use sea_orm::{DbBackend, QueryResult, Statement, Value};

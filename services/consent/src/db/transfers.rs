@@ -27,10 +27,12 @@ pub struct TransferRow {
     pub decision: Option<Vec<u8>>,
     /// Whether a package waits (not a column: read with the row).
     pub packaged: bool,
+    /// The client an outside provider's request names (recorded by a practice member).
+    pub named_client: Option<UserId>,
 }
 
 const COLUMNS: &str = "t.id, t.requester_tenant_id, t.requested_by, t.created_at, t.expires_at, t.status, \
-     t.client_id, t.decided_at, t.download_expires_at, t.downloaded_at, t.request, t.decision, \
+     t.client_id, t.decided_at, t.download_expires_at, t.downloaded_at, t.request, t.decision, t.named_client_id, \
      exists (select 1 from consent.transfer_packages p where p.tenant_id = t.tenant_id and p.id = t.id) as packaged";
 
 fn row(r: &QueryResult) -> Result<TransferRow, Error> {
@@ -48,6 +50,7 @@ fn row(r: &QueryResult) -> Result<TransferRow, Error> {
         request: r.try_get("", "request")?,
         decision: r.try_get("", "decision")?,
         packaged: r.try_get("", "packaged")?,
+        named_client: r.try_get::<Option<Uuid>>("", "named_client_id")?.map(UserId::from_uuid),
     })
 }
 
@@ -58,18 +61,22 @@ pub struct NewTransfer {
     pub requested_by: UserId,
     pub expires_at: DateTime<Utc>,
     pub request: Vec<u8>,
+    /// Set for an outside provider's request: the client it names.
+    pub named_client: Option<UserId>,
 }
 
 pub async fn insert(tx: &TenantTx, new: NewTransfer) -> Result<(), Error> {
-    let sql = "insert into consent.transfers (tenant_id, id, requester_tenant_id, requested_by, expires_at, request) \
-               values ($1, $2, $3, $4, $5, $6)";
-    let values: [Value; 6] = [
+    let sql = "insert into consent.transfers \
+               (tenant_id, id, requester_tenant_id, requested_by, expires_at, request, named_client_id) \
+               values ($1, $2, $3, $4, $5, $6, $7)";
+    let values: [Value; 7] = [
         tenant(tx),
         new.id.into(),
         (*new.requester_tenant.as_uuid()).into(),
         (*new.requested_by.as_uuid()).into(),
         new.expires_at.into(),
         new.request.into(),
+        new.named_client.map(|c| *c.as_uuid()).into(),
     ];
     tx.execute_raw(stmt(sql, values)).await?;
     Ok(())
@@ -83,15 +90,28 @@ pub async fn one(tx: &TenantTx, id: Uuid, lock: bool) -> Result<Option<TransferR
     tx.query_one_raw(stmt(&sql, values)).await?.as_ref().map(row).transpose()
 }
 
-/// The requests a client may be asked about: every undecided, unexpired one (matched to
-/// the client by the email sealed in it), and every one decided by `client`; newest first.
+/// The requests a client may be asked about: every undecided, unexpired one that names no
+/// client (matched to the client by the email sealed in it) or names `client`, and every one
+/// decided by `client`; newest first.
 pub async fn for_client(tx: &TenantTx, client: UserId, now: DateTime<Utc>) -> Result<Vec<TransferRow>, Error> {
     let sql = format!(
         "select {COLUMNS} from consent.transfers t where t.tenant_id = $1 \
-         and ((t.status = 'requested' and t.expires_at > $3) or t.client_id = $2) \
+         and ((t.status = 'requested' and t.expires_at > $3 \
+               and (t.named_client_id is null or t.named_client_id = $2)) \
+              or t.client_id = $2) \
          order by t.created_at desc, t.id desc"
     );
     let values: [Value; 3] = [tenant(tx), (*client.as_uuid()).into(), now.into()];
+    tx.query_all_raw(stmt(&sql, values)).await?.iter().map(row).collect()
+}
+
+/// The requests recorded in the practice for outside providers, newest first.
+pub async fn recorded(tx: &TenantTx) -> Result<Vec<TransferRow>, Error> {
+    let sql = format!(
+        "select {COLUMNS} from consent.transfers t where t.tenant_id = $1 and t.named_client_id is not null \
+         order by t.created_at desc, t.id desc"
+    );
+    let values: [Value; 1] = [tenant(tx)];
     tx.query_all_raw(stmt(&sql, values)).await?.iter().map(row).collect()
 }
 

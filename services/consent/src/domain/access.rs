@@ -6,6 +6,8 @@
 //! - Reading signed documents (their full text, typed name, IP): the client themself, or a
 //!   practice admin for any client of the practice. Clinicians and staff hold no
 //!   `ConsentDocumentsRead`; the role table refuses them before this.
+//! - Recording an outside provider's records request: a practice admin or staff member, for
+//!   a client other than themself.
 //! - Readiness (titles and booleans): any practice member with `ConsentReadinessRead`, or
 //!   the client themself; a client never asks about another client.
 
@@ -36,6 +38,16 @@ pub fn reading(actor: &Actor, roles: RoleSet, client: UserId) -> Reach {
     if is_self(actor, client) {
         Reach::Own
     } else if roles.contains(Role::PracticeAdmin) {
+        Reach::Practice
+    } else {
+        Reach::Refused
+    }
+}
+
+/// Recording an outside provider's request for a client: a practice admin or staff member,
+/// never for themself (a request is the client's to answer, not to make for themself).
+pub fn recording(actor: &Actor, roles: RoleSet, client: UserId) -> Reach {
+    if !is_self(actor, client) && [Role::PracticeAdmin, Role::Staff].iter().any(|role| roles.contains(*role)) {
         Reach::Practice
     } else {
         Reach::Refused
@@ -79,6 +91,16 @@ mod tests {
         for role in [Role::Clinician, Role::Staff, Role::ApiClient] {
             assert_eq!(reading(&Actor::User(other), roles(&[role]), me), Reach::Refused, "{role}");
         }
+    }
+
+    #[test]
+    fn the_front_desk_records_outside_requests_for_others_only() {
+        let (me, other) = (UserId::generate(), UserId::generate());
+        for role in [Role::PracticeAdmin, Role::Staff] {
+            assert_eq!(recording(&Actor::User(other), roles(&[role]), me), Reach::Practice, "{role}");
+            assert_eq!(recording(&Actor::User(me), roles(&[role]), me), Reach::Refused, "{role} for themself");
+        }
+        assert_eq!(recording(&Actor::User(other), roles(&[Role::Client]), me), Reach::Refused);
     }
 
     #[test]

@@ -1,11 +1,14 @@
 //! HTTP surface of consent: the `/v1` JSON API the gateway calls with the caller's token,
-//! and `/internal/v1` for other services (readiness, decisions). Paths are `tp_consent_api::paths`.
+//! and `/internal/v1` for other services (readiness, decisions), and one public route without
+//! a bearer token: `/v1/shared-records/…`, an outside provider's download with a link's token
+//! and one-time code (reached only through the gateway's page). Paths are `tp_consent_api::paths`.
 
 mod body;
 mod caller;
 mod disclosure;
 mod documents;
 mod readiness;
+mod shared_records;
 mod templates;
 mod transfers;
 
@@ -22,6 +25,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .merge(readiness::router())
         .merge(disclosure::router())
         .merge(transfers::router())
+        .merge(shared_records::router())
         .with_state(state)
 }
 

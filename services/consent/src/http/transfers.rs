@@ -1,7 +1,9 @@
 //! `/v1/tenants/{t}/records-requests…` (the requester's side) and
 //! `/v1/tenants/{t}/clients/{c}/records-requests…` (the client's): records transfers between
-//! practices. Handlers parse ids and bodies, call one operation and answer. A download is
-//! the FHIR Bundle itself, never cached.
+//! practices; `/v1/tenants/{t}/clients/{c}/outside-records-requests` and
+//! `/v1/tenants/{t}/outside-records-requests` (a practice member records an outside
+//! provider's request, and lists them). Handlers parse ids and bodies, call one operation
+//! and answer. A download is the FHIR Bundle itself, never cached.
 
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::StatusCode;
@@ -10,7 +12,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use tp_consent_api::transfers::{
-    RecordsRequest, RecordsRequestInput, RecordsRequestList, RecordsResponse, SentRequest, SentRequestList,
+    OutsideRequest, OutsideRequestInput, OutsideRequestList, RecordsRequest, RecordsRequestInput, RecordsRequestList,
+    RecordsResponse, SentRequest, SentRequestList,
 };
 use tp_records_api::disclosure::Package;
 
@@ -19,7 +22,7 @@ use super::caller::ApiCaller;
 use super::{ids, tenant_id, uuid};
 use crate::error::Error;
 use crate::state::AppState;
-use crate::transfers::{answer, request};
+use crate::transfers::{answer, outside, request};
 
 /// A package carries up to 5 MiB of documents inline, base64 in JSON: room for that.
 const PACKAGE_BODY_LIMIT: usize = 16 * 1024 * 1024;
@@ -34,6 +37,26 @@ pub(crate) fn router() -> Router<AppState> {
             "/v1/tenants/{tenant}/clients/{client}/records-requests/{id}/package",
             put(hand_over).layer(DefaultBodyLimit::max(PACKAGE_BODY_LIMIT)),
         )
+        .route("/v1/tenants/{tenant}/clients/{client}/outside-records-requests", post(record_outside))
+        .route("/v1/tenants/{tenant}/outside-records-requests", get(recorded))
+}
+
+async fn record_outside(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path((tenant, client)): Path<(String, String)>,
+    Body(input): Body<OutsideRequestInput>,
+) -> Result<(StatusCode, Json<OutsideRequest>), Error> {
+    let recorded = outside::create(&state, &caller.caller(), ids(&tenant, &client)?, input).await?;
+    Ok((StatusCode::CREATED, Json(recorded)))
+}
+
+async fn recorded(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(tenant): Path<String>,
+) -> Result<Json<OutsideRequestList>, Error> {
+    Ok(Json(outside::list(&state, &caller.caller(), tenant_id(&tenant)?).await?))
 }
 
 async fn send(

@@ -5,6 +5,7 @@ mod m20261223_000002_create_templates;
 mod m20261223_000003_create_signatures;
 mod m20261224_000001_create_disclosure;
 mod m20261225_000001_create_transfers;
+mod m20261226_000001_create_outside_transfers;
 
 use sea_orm_migration::{MigrationTrait, MigratorTrait};
 use tp_db::migration::CreateServiceSchema;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261223_000003_create_signatures::CreateSignatures),
             Box::new(m20261224_000001_create_disclosure::CreateDisclosure),
             Box::new(m20261225_000001_create_transfers::CreateTransfers),
+            Box::new(m20261226_000001_create_outside_transfers::CreateOutsideTransfers),
         ]
     }
 

@@ -1,8 +1,10 @@
 //! The client's side (`TransfersRespond`): the requests naming them, their answer, and the
 //! package records sealed for their approval. Approving creates one authorization per
 //! signed document the categories need (a release of information; a psychotherapy-notes
-//! authorization; a Part 2 consent), for the requesting clinician, for the request's
-//! purpose, ending when the transfer completes or its download lapses.
+//! authorization; a Part 2 consent), for the request's recipient (the requesting clinician,
+//! or the outside provider a practice member recorded it for), for the request's purpose,
+//! ending when the transfer completes or its download lapses. Handing over an outside
+//! request's package also makes its link and has it emailed (`super::outside::send_link`).
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -82,7 +84,7 @@ pub async fn respond(
         return Err(Error::Conflict("this request has expired"));
     }
     let decision = if input.approve {
-        let approval = approve(state, caller, &tx, (client, &row), &asked, &input).await?;
+        let approval = approve(state, caller, &tx, client, &asked, &input).await?;
         let sealed = seal(state, tenant, DECISION, (row.requested_by, row.id)).seal(&approval).await?;
         Some((sealed, now + state.transfers.download))
     } else if input.categories.is_empty() {
@@ -109,7 +111,7 @@ async fn approve(
     state: &AppState,
     caller: &Caller<'_>,
     tx: &TenantTx,
-    (client, row): (UserId, &TransferRow),
+    client: UserId,
     asked: &Asked,
     input: &RecordsResponse,
 ) -> Result<Approval, Error> {
@@ -121,7 +123,7 @@ async fn approve(
             signed.push((open(state, tenant, &signature).await?.kind, signature.id));
         }
     }
-    let recipient = Recipient::Clinician { tenant_id: row.requester_tenant, user_id: row.requested_by };
+    let recipient = asked.recipient();
     let expires_at = Utc::now() + state.transfers.download;
     let mut authorization_ids = Vec::new();
     for (kind, group) in documents_for(&categories) {
@@ -185,13 +187,19 @@ pub async fn package(
     if !rows::insert_package(&tx, id, sealed).await? {
         return Err(Error::Conflict("this request's package was handed over already"));
     }
+    let asked = open_asked(state, tenant, &row).await?;
+    // An outside provider gets a link by email (and the code by phone): if it cannot be
+    // sent, nothing is stored and the client hands the package over again.
+    if let Some(Recipient::Outside { email, .. }) = &asked.recipient {
+        super::outside::send_link(state, caller, &tx, (client, id), email).await?;
+    }
     let event = caller
         .success(TRANSFER_PACKAGED, tenant, Some(client))
         .detail("request_id", id.to_string())
         .detail("categories", contents.categories.len().to_string());
     record(&*tx, &event).await?;
     let row = rows::one(&tx, id, false).await?.ok_or(Error::NotFound)?;
-    let (asked, approval) = (open_asked(state, tenant, &row).await?, open_approval(state, tenant, &row).await?);
+    let approval = open_approval(state, tenant, &row).await?;
     tx.commit().await?;
     wire(row, asked, approval)
 }
@@ -216,11 +224,13 @@ pub(super) async fn open_package(
 }
 
 /// Whether the request is the client's to see: answered by them, or waiting and naming
-/// the email they use here.
+/// them (by id when a practice member recorded it, else by the email they use here).
 fn reaches(row: &TransferRow, asked: &Asked, client: UserId, email: &str) -> bool {
-    match row.client {
-        Some(decided_by) => decided_by == client,
-        None => same_email(&asked.client_email, email),
+    match (row.client, row.named_client, &asked.client_email) {
+        (Some(decided_by), _, _) => decided_by == client,
+        (None, Some(named), _) => named == client,
+        (None, None, Some(asked_for)) => same_email(asked_for, email),
+        (None, None, None) => false,
     }
 }
 
@@ -229,6 +239,7 @@ fn wire(row: TransferRow, asked: Asked, approval: Option<Approval>) -> Result<Re
     let (approved, authorization_ids) = approval.map(|a| (a.approved, a.authorization_ids)).unwrap_or_default();
     Ok(RecordsRequest {
         id: row.id,
+        recipient: asked.recipient(),
         requester: asked.requester,
         purpose: asked.purpose,
         categories: asked.categories,

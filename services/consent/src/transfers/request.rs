@@ -8,24 +8,19 @@ use tp_authz::Permission;
 use tp_consent_api::disclosure::Recipient;
 use tp_consent_api::transfers::{RecordsRequestInput, Requester, SentRequest, SentRequestList, SentStatus};
 use tp_db::TenantTx;
-use tp_ids::TenantId;
+use tp_ids::{TenantId, UserId};
 use uuid::Uuid;
 
-use super::{Asked, CHANNEL, SENT, SentAsked, open_approval, requester_of, stored};
+use super::handout::hand_out;
+use super::{Asked, CHANNEL, SENT, SentAsked, requester_of, stored};
 use crate::audit::{Caller, record, record_refusal};
-use crate::db::authorizations;
 use crate::db::transfers::{self as rows, NewTransfer, SentRow};
-use crate::disclosure::disclosures::record_disclosure;
 use crate::disclosure::sealed::seal;
 use crate::documents::access::{admit, person};
 use crate::domain::authorization::{distinct, email_address, text};
 use crate::domain::transfer::{Stored, sent_status};
 use crate::error::Error;
 use crate::state::AppState;
-
-/// What a download answers for anything but a package waiting for this requester: the
-/// same words whether the request is pending, declined, lapsed or already downloaded.
-const NOTHING_TO_DOWNLOAD: &str = "this request has nothing to download";
 
 /// Sends a request from `tenant` to `input.practice_id`. The answer is the same whoever the
 /// email names: nothing is looked up.
@@ -49,15 +44,11 @@ pub async fn create(
     if sent.categories.is_empty() {
         return Err(Error::invalid("categories", "at least one category"));
     }
-    // Who asks, as identity knows them now: what the client will read.
-    let me = state.identity.me(caller.token).await?;
-    let practice = state.identity.my_tenants(caller.token).await?.tenants.into_iter().find(|t| t.tenant_id == tenant);
-    let practice_name = practice.ok_or(Error::Forbidden)?.name;
-    let requester =
-        Requester { tenant_id: tenant, user_id: by, practice_name, display_name: me.display_name, email: me.email };
+    let requester = requester(state, caller, (tenant, by)).await?;
     let asked = Asked {
         requester,
-        client_email: sent.client_email.clone(),
+        client_email: Some(sent.client_email.clone()),
+        recipient: None,
         purpose: sent.purpose.clone(),
         categories: sent.categories.clone(),
     };
@@ -71,7 +62,14 @@ pub async fn create(
     let tx = TenantTx::begin(&state.db, asked_of).await?;
     rows::insert(
         &tx,
-        NewTransfer { id, requester_tenant: tenant, requested_by: by, expires_at, request: asked_sealed },
+        NewTransfer {
+            id,
+            requester_tenant: tenant,
+            requested_by: by,
+            expires_at,
+            request: asked_sealed,
+            named_client: None,
+        },
     )
     .await?;
     tx.commit().await?;
@@ -80,6 +78,18 @@ pub async fn create(
     record(&*tx, &caller.success(TRANSFER_REQUESTED, tenant, None).detail("request_id", id.to_string())).await?;
     tx.commit().await?;
     Ok(wire(row, sent, SentStatus::Pending, expires_at))
+}
+
+/// Who asks, as identity knows them now: what the client will read.
+pub(super) async fn requester(
+    state: &AppState,
+    caller: &Caller<'_>,
+    (tenant, by): (TenantId, UserId),
+) -> Result<Requester, Error> {
+    let me = state.identity.me(caller.token).await?;
+    let practice = state.identity.my_tenants(caller.token).await?.tenants.into_iter().find(|t| t.tenant_id == tenant);
+    let practice_name = practice.ok_or(Error::Forbidden)?.name;
+    Ok(Requester { tenant_id: tenant, user_id: by, practice_name, display_name: me.display_name, email: me.email })
 }
 
 /// The caller's own requests, newest first, each with where it stands in the practice
@@ -126,16 +136,8 @@ pub async fn download(state: &AppState, caller: &Caller<'_>, tenant: TenantId, i
     let asked_of = sent.practice;
     let tx = TenantTx::begin(&state.db, asked_of).await?;
     let row = rows::one(&tx, id, true).await?.filter(|t| requester_of(t) == (tenant, by)).ok_or(Error::NotFound)?;
-    let (stored, times) = stored(&row)?;
-    let live = stored == Stored::Approved && times.download_expires_at.is_some_and(|at| at > Utc::now());
-    let (Some(client), Some(approval), true) = (row.client, open_approval(state, asked_of, &row).await?, live) else {
-        return Err(Error::Conflict(NOTHING_TO_DOWNLOAD));
-    };
-    let sealed = rows::package(&tx, id).await?.ok_or(Error::Conflict(NOTHING_TO_DOWNLOAD))?;
-    let contents = super::answer::open_package(state, asked_of, id, &sealed).await?;
     let to = Recipient::Clinician { tenant_id: tenant, user_id: by };
-    let disclosure = match record_disclosure(state, &tx, (client, by), (to, contents.categories), CHANNEL.into()).await
-    {
+    let handed = match hand_out(state, &tx, &row, (to, by), CHANNEL).await {
         // Revoked, restricted or lapsed since the package was made: nothing leaves.
         Err(Error::Forbidden) => {
             drop(tx);
@@ -144,17 +146,13 @@ pub async fn download(state: &AppState, caller: &Caller<'_>, tenant: TenantId, i
         }
         other => other?,
     };
-    for authorization in &approval.authorization_ids {
-        authorizations::end_by_event(&tx, client, *authorization).await?;
-    }
-    rows::complete(&tx, id).await?;
     let event = caller
-        .success(TRANSFER_DOWNLOADED, asked_of, Some(client))
+        .success(TRANSFER_DOWNLOADED, asked_of, Some(handed.client))
         .detail("request_id", id.to_string())
-        .detail("disclosure_id", disclosure.id.to_string());
+        .detail("disclosure_id", handed.disclosure.id.to_string());
     record(&*tx, &event).await?;
     tx.commit().await?;
-    Ok(contents.bundle)
+    Ok(handed.bundle)
 }
 
 fn wire(row: SentRow, sent: SentAsked, status: SentStatus, expires_at: chrono::DateTime<Utc>) -> SentRequest {

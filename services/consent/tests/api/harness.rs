@@ -17,6 +17,7 @@ use tp_identity::domain::scope::ScopeSet;
 use tp_identity::oauth::{NewCode, issue_code};
 use tp_ids::{ClientId, Service, SessionId, TenantId, UserId};
 use tp_testkit::app::{TestApp, spawn_app_with};
+use tp_testkit::smtp::SmtpSink;
 use uuid::Uuid;
 
 const PORTAL: &str = "portal";
@@ -35,7 +36,13 @@ pub struct Platform {
     /// consent's own role on its database: what the service itself may do.
     pub consent_role: DatabaseConnection,
     pub http: reqwest::Client,
+    /// Where identity sends email (records links to outside providers); `None` once a test
+    /// stopped it to see a send fail.
+    pub smtp: Option<SmtpSink>,
 }
+
+/// The gateway's public base URL identity builds records links on.
+pub const SHARED_RECORDS_URL: &str = "https://gateway.example.test";
 
 /// A member of a practice with a live session and a real access token.
 #[derive(Clone, Debug)]
@@ -45,11 +52,16 @@ pub struct Person {
 }
 
 pub async fn spawn() -> Platform {
+    let smtp = SmtpSink::start().await;
+    let smtp_port = smtp.port();
     let identity = spawn_app_with::<Identity>(|figment| {
-        figment.merge((
-            "identity.first_party_clients",
-            json!([{ "id": PORTAL, "name": "Portal", "redirect_uris": [PORTAL_REDIRECT] }]),
-        ))
+        figment
+            .merge((
+                "identity.first_party_clients",
+                json!([{ "id": PORTAL, "name": "Portal", "redirect_uris": [PORTAL_REDIRECT] }]),
+            ))
+            .merge(("identity.smtp.port", smtp_port))
+            .merge(("identity.shared_records_url", SHARED_RECORDS_URL))
     })
     .await;
     let consent = consent_for(&identity.address).await;
@@ -67,6 +79,7 @@ pub async fn spawn() -> Platform {
         consent_admin,
         consent_role,
         http: reqwest::Client::new(),
+        smtp: Some(smtp),
     }
 }
 

@@ -15,6 +15,7 @@ mod disclosure_storage;
 mod disclosures;
 mod harness;
 mod health;
+mod outside;
 mod readiness;
 mod reading;
 mod requirements;

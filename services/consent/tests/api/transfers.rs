@@ -27,18 +27,18 @@ async fn ask(p: &Platform, from: (&Person, TenantId), of: TenantId, email: &str,
     sent
 }
 
-fn id(body: &Value) -> Uuid {
+pub(crate) fn id(body: &Value) -> Uuid {
     body["id"].as_str().unwrap().parse().unwrap()
 }
 
-async fn requests_of(p: &Platform, a: &Practice, client: &Person) -> Vec<Value> {
+pub(crate) async fn requests_of(p: &Platform, a: &Practice, client: &Person) -> Vec<Value> {
     let (status, list) =
         p.call(client, Method::GET, &paths::client_records_requests(a.tenant, client.user), None).await;
     assert_eq!(status, StatusCode::OK, "{list}");
     list["requests"].as_array().unwrap().clone()
 }
 
-async fn respond(p: &Platform, a: &Practice, request: Uuid, body: Value) -> (StatusCode, Value) {
+pub(crate) async fn respond(p: &Platform, a: &Practice, request: Uuid, body: Value) -> (StatusCode, Value) {
     p.call(&a.client, Method::POST, &paths::records_request_response(a.tenant, a.client.user, request), Some(body))
         .await
 }
@@ -50,7 +50,7 @@ async fn sent_status(p: &Platform, requester: &Person, tenant: TenantId) -> Vec<
 }
 
 /// A package as records makes one: `contents` sealed under `tenant`'s key for `package`.
-async fn sealed(tenant: TenantId, package: Uuid, categories: Value, bundle: Value) -> String {
+pub(crate) async fn sealed(tenant: TenantId, package: Uuid, categories: Value, bundle: Value) -> String {
     let keyring =
         Keyring::new(tp_testkit::vault::service_vault(Service::Records).await, &CryptoSettings::default()).unwrap();
     let contents = PackageContents {
@@ -64,7 +64,7 @@ async fn sealed(tenant: TenantId, package: Uuid, categories: Value, bundle: Valu
     STANDARD.encode(ciphertext)
 }
 
-async fn hand_over(p: &Platform, a: &Practice, request: Uuid, sealed: String) -> (StatusCode, Value) {
+pub(crate) async fn hand_over(p: &Platform, a: &Practice, request: Uuid, sealed: String) -> (StatusCode, Value) {
     let body = json!({ "package_id": request, "categories": [], "grants": [], "sealed": sealed });
     p.call(&a.client, Method::PUT, &paths::records_request_package(a.tenant, a.client.user, request), Some(body)).await
 }
@@ -73,7 +73,7 @@ async fn download(p: &Platform, requester: &Person, tenant: TenantId, request: U
     p.call(requester, Method::POST, &paths::records_request_download(tenant, request), None).await
 }
 
-fn bundle() -> Value {
+pub(crate) fn bundle() -> Value {
     json!({ "resourceType": "Bundle", "type": "collection", "entry": [{ "resource": { "resourceType": "Condition" } }] })
 }
 

@@ -9,13 +9,14 @@ use tp_consent_api::documents::{Readiness, SignInput, Signature, SignatureList};
 use tp_consent_api::paths;
 use tp_consent_api::templates::{Requirements, Template, TemplateInput, TemplateList};
 use tp_consent_api::transfers::{
-    RecordsRequest, RecordsRequestInput, RecordsRequestList, RecordsResponse, SentRequest, SentRequestList,
+    OutsideRequest, OutsideRequestInput, OutsideRequestList, RecordsRequest, RecordsRequestInput, RecordsRequestList,
+    RecordsResponse, SentRequest, SentRequestList, SharedRecordsUnlock,
 };
 use tp_ids::{TenantId, UserId};
 use tp_records_api::disclosure::Package;
 use uuid::Uuid;
 
-use crate::downstream::Downstream;
+use crate::downstream::{Downstream, RawAnswer};
 use crate::graphql::context::RequestCtx;
 use crate::graphql::error::GqlError;
 
@@ -228,5 +229,30 @@ impl ConsentClient {
     ) -> Result<RecordsRequest, GqlError> {
         let path = paths::records_request_package(tenant, client, request);
         self.0.send_json_large(cx, (Method::PUT, &path), Some(package)).await
+    }
+
+    /// A practice member records an outside provider's request for `client`.
+    pub async fn record_outside(
+        &self,
+        cx: &RequestCtx,
+        (tenant, client): (TenantId, UserId),
+        input: &OutsideRequestInput,
+    ) -> Result<OutsideRequest, GqlError> {
+        self.0.send_json(cx, Method::POST, &paths::outside_records_requests_of(tenant, client), input).await
+    }
+
+    pub async fn outside_requests(&self, cx: &RequestCtx, tenant: TenantId) -> Result<OutsideRequestList, GqlError> {
+        self.0.get(cx, &paths::outside_records_requests(tenant)).await
+    }
+
+    /// An outside provider's download: no bearer token (the link's token and code are the
+    /// credentials); consent's answer as it came, whatever its status.
+    pub async fn shared_records(
+        &self,
+        cx: &RequestCtx,
+        (tenant, request): (TenantId, Uuid),
+        unlock: &SharedRecordsUnlock,
+    ) -> Result<RawAnswer, GqlError> {
+        self.0.anonymous_json(cx, (&paths::shared_records(tenant, request), unlock)).await
     }
 }

@@ -209,14 +209,29 @@ impl Downstream {
         self.decode(&answer.body)
     }
 
+    /// A `POST` of `body` without any token, for the one public route behind the gateway
+    /// (an outside provider's download, whose credentials are in the body): the answer, a
+    /// bundle, read up to [`LARGE_ANSWER`] bytes and returned whatever its status.
+    #[tracing::instrument(skip_all, fields(service = self.name))]
+    pub async fn anonymous_json<B: Serialize>(
+        &self,
+        cx: &RequestCtx,
+        (path, body): (&str, &B),
+    ) -> Result<RawAnswer, GqlError> {
+        let request = self.http.post(format!("{}{path}", self.base)).timeout(LARGE_TIMEOUT).json(body);
+        self.answer(self.correlated(cx, request), LARGE_ANSWER).await
+    }
+
     /// A request to `path` with the caller's token, the request id and the trace context.
     fn request(&self, cx: &RequestCtx, method: Method, path: &str) -> Result<reqwest::RequestBuilder, GqlError> {
         let caller = cx.caller()?;
-        let mut request = self
-            .http
-            .request(method, format!("{}{path}", self.base))
-            .bearer_auth(&caller.token)
-            .header("x-request-id", cx.request_id());
+        let request = self.http.request(method, format!("{}{path}", self.base)).bearer_auth(&caller.token);
+        Ok(self.correlated(cx, request))
+    }
+
+    /// `request` with the request id and the trace context.
+    fn correlated(&self, cx: &RequestCtx, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        let mut request = request.header("x-request-id", cx.request_id());
         // Our own span's context when traces are exported; otherwise the caller's, as it came,
         // so the service's logs still share the caller's trace id.
         let ours = tp_telemetry::propagation::current_headers();
@@ -229,7 +244,7 @@ impl Downstream {
                 request = request.header(name, value);
             }
         }
-        Ok(request)
+        request
     }
 
     /// Sends `request` and reads its answer, never more than `max` bytes of it.

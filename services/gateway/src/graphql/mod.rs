@@ -31,6 +31,7 @@ pub struct Query(
     consent::documents::ConsentDocumentsQuery,
     consent::disclosure::DisclosureQuery,
     consent::transfers::TransfersQuery,
+    consent::outside_transfers::OutsideTransfersQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -47,6 +48,7 @@ pub struct Mutation(
     consent::documents::ConsentDocumentsMutation,
     consent::disclosure::DisclosureMutation,
     consent::transfers::TransfersMutation,
+    consent::outside_transfers::OutsideTransfersMutation,
 );
 
 #[derive(MergedSubscription, Default)]

@@ -1,10 +1,12 @@
 //! HTTP routes of the gateway: `POST /graphql`, the WebSocket and GraphiQL at
-//! `GET /graphql`, the SDL at `GET /schema.graphql`, and document files at `/files/…`.
+//! `GET /graphql`, the SDL at `GET /schema.graphql`, document files at `/files/…`, and the
+//! outside providers' page for shared records at `/shared-records/…`.
 
 mod admission;
 mod files;
 mod post;
 mod reply;
+mod shared_records;
 mod ws;
 
 use axum::Router;
@@ -19,6 +21,7 @@ pub fn router(state: AppState) -> Router {
         .route("/graphql", get(ws::get_graphql).post(post::post_graphql))
         .route("/schema.graphql", get(sdl))
         .merge(files::router())
+        .merge(shared_records::router())
         .with_state(state)
 }
 

@@ -24,6 +24,9 @@ use tp_testkit::smtp::SmtpSink;
 use uuid::Uuid;
 
 pub const PORTAL: &str = "portal";
+/// The public base URL identity builds records links on (the gateway's port is not known
+/// when identity starts: tests put the gateway's address in its place).
+pub const SHARED_RECORDS_URL: &str = "https://gateway.example.test";
 const OPERATOR_ID: &str = "operator";
 const OPERATOR_SECRET: &str = "operator-secret-for-tests-only-0123456789";
 const PORTAL_REDIRECT: &str = "http://127.0.0.1:9/callback";
@@ -41,8 +44,8 @@ pub struct Platform {
     /// Superuser of the test database: arranging rows.
     pub admin: DatabaseConnection,
     pub http: reqwest::Client,
-    /// Kept alive: identity sends invitations to it.
-    _smtp: SmtpSink,
+    /// Kept alive: identity sends invitations and records links to it.
+    pub smtp: SmtpSink,
 }
 
 /// A member of a practice with a live session and a real access token.
@@ -71,6 +74,7 @@ pub async fn spawn_with(configure: impl FnOnce(Figment) -> Figment) -> Platform 
                 json!([{ "id": PORTAL, "name": "Portal", "redirect_uris": [PORTAL_REDIRECT] }]),
             ))
             .merge(("identity.operator_client", json!({ "id": OPERATOR_ID, "secret": OPERATOR_SECRET })))
+            .merge(("identity.shared_records_url", SHARED_RECORDS_URL))
     })
     .await;
     // consent first: records asks it for disclosure decisions.
@@ -115,7 +119,7 @@ pub async fn spawn_with(configure: impl FnOnce(Figment) -> Figment) -> Platform 
         identity_db,
         admin,
         http: reqwest::Client::new(),
-        _smtp: smtp,
+        smtp,
     };
     platform.gateway = Some(platform.gateway_with(configure).await);
     platform

@@ -326,6 +326,20 @@ const FIELDS: &[(&str, &[&str], Exercise)] = &[
             "mutation($a_client: ID!) { answerRecordsRequest(clientId: $a_client, requestId: $a_client, input: {approve: false}) { id } }",
         ),
     ),
+    // Outside providers' requests: recorded for a client of the caller's own practice, listed
+    // for the caller's own practice.
+    (
+        "Query.outsideRecordsRequests",
+        &[],
+        OwnPractice("{ outsideRecordsRequests { id clientId code recipient { email } } }"),
+    ),
+    (
+        "Mutation.recordOutsideRecordsRequest",
+        &["clientId", "input"],
+        ForeignIds(
+            r#"mutation($a_client: ID!) { recordOutsideRecordsRequest(clientId: $a_client, input: {provider: {name: "x", email: "a-recipient@example.test"}, purpose: "x", categories: [DIAGNOSES]}) { id } }"#,
+        ),
+    ),
     (
         "Query.breakGlassOpenings",
         &["activeOnly"],

@@ -19,6 +19,7 @@ mod downstream;
 mod harness;
 mod health;
 mod isolation;
+mod outside_transfers;
 mod rate_limit;
 mod rbac;
 mod records;

@@ -129,3 +129,37 @@ async fn refused_tokens_count_against_the_address_so_guessing_is_limited_too() {
     // Assert
     assert_limited(&answer);
 }
+
+#[tokio::test]
+async fn the_shared_records_page_counts_against_the_address_like_the_api() {
+    // Arrange: an outside provider's page, three posts from one address in a minute.
+    let platform = spawn_with(|f| {
+        f.merge(("gateway.trust_forwarded_for", true)).merge(("gateway.rate_limit.per_ip_per_minute", 3))
+    })
+    .await;
+    let tenant = platform.tenant().await;
+    let page = format!("{}/shared-records/{tenant}/{}", platform.gateway().address, uuid::Uuid::now_v7());
+    let (busy, quiet) = (unique_address(), unique_address());
+    let post = |from: String| {
+        platform
+            .http
+            .post(&page)
+            .header("x-forwarded-for", from)
+            .form(&[("token", "t".repeat(43)), ("code", "12345678".to_owned())])
+            .send()
+    };
+    in_one_window().await;
+    for _ in 0..3 {
+        assert_eq!(post(busy.clone()).await.unwrap().status(), StatusCode::NOT_FOUND);
+    }
+
+    // Act
+    let fourth = post(busy).await.unwrap();
+    let elsewhere = post(quiet).await.unwrap();
+
+    // Assert: a page, not JSON, with when to retry; another address is still answered.
+    assert_eq!(fourth.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(fourth.headers().get(RETRY_AFTER).is_some());
+    assert!(fourth.text().await.unwrap().contains("Too many attempts"));
+    assert_eq!(elsewhere.status(), StatusCode::NOT_FOUND);
+}

@@ -16,7 +16,7 @@ use crate::ws::{Next, subscribe};
 /// `$api` an API client of the practice, `$session` the caller's own session, `$chart` a
 /// client whose chart the caller may read if its role may (its own for a client, one on its
 /// care team for a clinician).
-const OPERATIONS: [(&str, &str); 58] = [
+const OPERATIONS: [(&str, &str); 60] = [
     ("me", "{ me { id roles } }"),
     ("me.profile", "{ me { profile { email } } }"),
     ("me.memberships", "{ me { memberships { tenantId } } }"),
@@ -135,6 +135,11 @@ const OPERATIONS: [(&str, &str); 58] = [
         "requestRecords",
         r#"mutation($other_practice: ID!) { requestRecords(input: {practiceId: $other_practice, clientEmail: "pat@example.test", purpose: "Continuity of care", categories: [DIAGNOSES]}) { status } }"#,
     ),
+    ("outsideRecordsRequests", "{ outsideRecordsRequests { id } }"),
+    (
+        "recordOutsideRecordsRequest",
+        r#"mutation($chart: ID!) { recordOutsideRecordsRequest(clientId: $chart, input: {provider: {name: "Dr New", email: "new@example.test"}, purpose: "Continuity of care", categories: [DIAGNOSES]}) { id } }"#,
+    ),
     // Last: it ends the caller's own session.
     ("endSession", "mutation($session: ID!) { endSession(id: $session) { id } }"),
 ];
@@ -154,14 +159,15 @@ const SUBSCRIPTIONS: [(&str, &str); 2] = [
 // Disclosure: admins and the client read authorizations, restrictions and the accounting
 // and ask for decisions; only the client requests a restriction. Transfers: clinicians and
 // admins ask other practices and follow their requests; the client sees those about them.
+// Outside providers' requests: admins and staff (the front desk) record and list them.
 const EXPECTED: [(&str, &str, &str); 7] = [
-    ("practice_admin", "yyyyyyyyyyyyyyyyyyyyyy...y.y...y....yy...yyyyy.yyyyyy.y.yy", "yy"),
-    ("clinician", "yyyy..y.............y.yyy..yyyy.yyy.yyyyyyyy....y.....y.yy", "y."),
-    ("staff", "yyyy..y.............yy.....y.............yyy....y........y", ".."),
-    ("client", "yyyy..y.............y.y.y.y.....y..yy.yyyyyy..yyyyyyyy.y.y", ".."),
-    ("api_client", "y...yyyyy.................................................", "yy"),
-    ("api_client_no_scope", "y.........................................................", ".."),
-    ("operator", "y.........................................................", ".."),
+    ("practice_admin", "yyyyyyyyyyyyyyyyyyyyyy...y.y...y....yy...yyyyy.yyyyyy.y.yyyy", "yy"),
+    ("clinician", "yyyy..y.............y.yyy..yyyy.yyy.yyyyyyyy....y.....y.y..y", "y."),
+    ("staff", "yyyy..y.............yy.....y.............yyy....y........yyy", ".."),
+    ("client", "yyyy..y.............y.y.y.y.....y..yy.yyyyyy..yyyyyyyy.y...y", ".."),
+    ("api_client", "y...yyyyy...................................................", "yy"),
+    ("api_client_no_scope", "y...........................................................", ".."),
+    ("operator", "y...........................................................", ".."),
 ];
 
 struct Fixtures {

@@ -20,7 +20,7 @@ fn email(person: &Person) -> String {
 
 /// A's clinician charts for the client: a plain and an SUD diagnosis (by code), a plain and
 /// an SUD-flagged signed note, a medication, a psychotherapy note.
-async fn chart(p: &Platform, clinician: &Person, client: &Person) {
+pub(crate) async fn chart(p: &Platform, clinician: &Person, client: &Person) {
     let vars = json!({ "c": client.user.to_string() });
     let record = r#"mutation($c: ID!) {
         anxiety: addDiagnosis(clientId: $c, input: {code: "F41.1", description: "Generalized anxiety", status: ACTIVE}) { id }
@@ -41,7 +41,7 @@ async fn chart(p: &Platform, clinician: &Person, client: &Person) {
 }
 
 /// Every attachment of the bundle, decoded, as one text.
-fn attachments(bundle: &Value) -> String {
+pub(crate) fn attachments(bundle: &Value) -> String {
     use base64::Engine as _;
     let mut text = String::new();
     for entry in bundle["entry"].as_array().into_iter().flatten() {

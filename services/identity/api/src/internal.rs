@@ -28,3 +28,16 @@ pub struct BreakGlassNotice {
 pub struct Notified {
     pub notified: usize,
 }
+
+/// `POST /internal/v1/notifications/records-link`: consent emails an outside provider the
+/// link to records a client of the caller's practice approved for them (the client's own
+/// token). identity builds the URL from its configured base (`identity.shared_records_url`)
+/// and these opaque pieces only: the practice is the token's, `request_id` the records
+/// request, `token` the link's secret (43 characters of URL-safe base64). The email says
+/// nothing of the client, the practice or the records.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordsLinkNotice {
+    pub request_id: Uuid,
+    pub token: String,
+    pub email: String,
+}

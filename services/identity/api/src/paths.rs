@@ -9,6 +9,10 @@ pub const MY_SESSIONS: &str = "/v1/me/sessions";
 /// `POST` (internal, caller's token): email the practice admins about a break-glass opening.
 pub const BREAK_GLASS_NOTIFICATION: &str = "/internal/v1/notifications/break-glass";
 
+/// `POST` (internal, the approving client's token): email an outside provider the link to
+/// records shared with them (`internal::RecordsLinkNotice`).
+pub const RECORDS_LINK_NOTIFICATION: &str = "/internal/v1/notifications/records-link";
+
 /// Most ids a caller may ask for in one [`users`] lookup.
 pub const MAX_USER_LOOKUP: usize = 100;
 

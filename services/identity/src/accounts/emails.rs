@@ -80,3 +80,16 @@ pub(crate) fn break_glass_opened(to: &Email) -> Message {
     let html = format!("<!doctype html><html><body>{paragraphs}</body></html>");
     Message { to: to.clone(), subject: format!("{PRODUCT}: emergency access to a chart"), text, html }
 }
+
+/// To a provider outside the platform: records they asked a practice for are ready behind
+/// `url`. Nothing else: not the client, not the practice, not what the records hold (the
+/// mailbox, and every relay on the way, would learn it). The one-time code comes by phone.
+pub(crate) fn records_link(to: &Email, url: &str) -> Message {
+    let lines = [
+        format!("Records you asked a practice for have been shared with you through {PRODUCT}."),
+        "Open the link below and enter the one-time code the practice gives you by phone. The link works once, \
+         for a limited time, and locks after five wrong codes."
+            .to_owned(),
+    ];
+    message(to, &format!("{PRODUCT}: records shared with you"), &lines, url, "Open the shared records")
+}

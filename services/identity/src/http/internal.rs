@@ -3,7 +3,9 @@
 //! clinician is on the client's care team *in the caller's own tenant*, to clinicians,
 //! practice admins, API clients with `identity:read`, and people asking about themselves;
 //! `POST /internal/v1/notifications/break-glass` emails the practice admins about an
-//! emergency opening of a chart (the opening clinician's token).
+//! emergency opening of a chart (the opening clinician's token);
+//! `POST /internal/v1/notifications/records-link` emails an outside provider the link to
+//! records a client approved for them (the client's token, forwarded by consent).
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Query, State};
@@ -12,7 +14,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use tp_auth::{Actor, Principal, Role};
-use tp_identity_api::internal::{BreakGlassNotice, Notified};
+use tp_identity_api::internal::{BreakGlassNotice, Notified, RecordsLinkNotice};
 use tp_identity_api::paths;
 use tp_ids::UserId;
 
@@ -25,6 +27,7 @@ pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route("/internal/v1/care-team/check", get(check))
         .route(paths::BREAK_GLASS_NOTIFICATION, post(break_glass))
+        .route(paths::RECORDS_LINK_NOTIFICATION, post(records_link))
 }
 
 #[derive(Deserialize)]
@@ -64,4 +67,16 @@ async fn break_glass(
     let tenant = caller.principal().tenant().map_err(|_| Error::Forbidden)?;
     let notified = notifications::break_glass(&state, &caller, tenant).await?;
     Ok((StatusCode::ACCEPTED, Json(Notified { notified })))
+}
+
+async fn records_link(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    body: Result<Json<RecordsLinkNotice>, JsonRejection>,
+) -> Result<(StatusCode, Json<Notified>), Error> {
+    let Json(notice) =
+        body.map_err(|_| Error::Invalid { field: "body", reason: "not a records-link notice".to_owned() })?;
+    let tenant = caller.principal().tenant().map_err(|_| Error::Forbidden)?;
+    notifications::records_link_notice(&state, &caller, tenant, &notice).await?;
+    Ok((StatusCode::ACCEPTED, Json(Notified { notified: 1 })))
 }

@@ -10,3 +10,4 @@ mod matrix;
 mod me;
 mod members;
 mod operators;
+mod records_link;

@@ -44,6 +44,9 @@ pub struct Person {
     pub session: SessionId,
 }
 
+/// The gateway's public base URL identity builds records links on.
+pub const SHARED_RECORDS_URL: &str = "https://gateway.example.test";
+
 pub async fn spawn() -> OAuthApp {
     spawn_with_signing_key("identity-token-signing").await
 }
@@ -66,6 +69,7 @@ async fn spawn_configured(key: &str, smtp_port: Option<u16>) -> OAuthApp {
         };
         figment
             .merge(("identity.signing_key", key))
+            .merge(("identity.shared_records_url", SHARED_RECORDS_URL))
             .merge(("identity.operator_client", json!({ "id": OPERATOR_ID, "secret": OPERATOR_SECRET })))
             .merge((
                 "identity.first_party_clients",

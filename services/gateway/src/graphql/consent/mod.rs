@@ -2,12 +2,13 @@
 //! own) and the documents a client must sign first, signing and withdrawing in the portal,
 //! the signed documents, whether a client is ready to book, and disclosure (authorizations,
 //! restrictions, decisions, the accounting of disclosures), and records transfers between
-//! practices. consent decides who may; signed
+//! practices and to providers outside the platform. consent decides who may; signed
 //! documents, recipients and purposes are PHI.
 
 pub mod disclosure;
 mod disclosure_types;
 pub mod documents;
+pub mod outside_transfers;
 pub mod templates;
 pub mod transfers;
 

@@ -11,14 +11,12 @@
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use tp_authz::Permission;
-use tp_consent_api::disclosure::Recipient;
 use tp_consent_api::transfers as wire;
 use tp_errors::ErrorKind;
-use tp_ids::{TenantId, UserId};
 use tp_records_api::disclosure::PackageRequest;
 
 use crate::graphql::consent::consent;
-use crate::graphql::consent::disclosure_types::{DisclosureCategory, categories, wire_categories};
+use crate::graphql::consent::disclosure_types::{DisclosureCategory, Recipient, categories, wire_categories};
 use crate::graphql::context::{Require, request_ctx};
 use crate::graphql::error::GqlError;
 use crate::graphql::ids;
@@ -99,6 +97,12 @@ pub struct RecordsRequester {
 #[derive(SimpleObject)]
 pub struct RecordsRequest {
     pub id: ID,
+    /// Who receives the records if the client approves: the requesting clinician
+    /// (`CLINICIAN`), or a provider outside the platform (`OUTSIDE`: name, organisation,
+    /// email) whose request a practice member recorded.
+    pub recipient: Recipient,
+    /// Who put the request in: the requesting clinician, or for an outside provider the
+    /// practice member who recorded it.
     pub requester: RecordsRequester,
     pub purpose: String,
     pub categories: Vec<DisclosureCategory>,
@@ -119,6 +123,7 @@ impl From<wire::RecordsRequest> for RecordsRequest {
     fn from(r: wire::RecordsRequest) -> Self {
         Self {
             id: ID(r.id.to_string()),
+            recipient: r.recipient.into(),
             requester: RecordsRequester {
                 practice_id: ID(r.requester.tenant_id.to_string()),
                 user_id: ID(r.requester.user_id.to_string()),
@@ -241,16 +246,14 @@ impl TransfersMutation {
         if answered.status != wire::TransferStatus::Approved || answered.packaged {
             return Ok(answered.into());
         }
+        // Packaged for whom consent says receives it: the requesting clinician, or the
+        // outside provider (whose link consent then has emailed).
         let request = PackageRequest {
             package_id: key.2,
-            recipient: recipient(answered.requester.tenant_id, answered.requester.user_id),
+            recipient: answered.recipient.clone(),
             categories: answered.approved.clone(),
         };
         let package = records(ctx)?.disclosure_package(cx, (key.0, key.1), &request).await?;
         Ok(consent.hand_over(cx, key, &package).await?.into())
     }
-}
-
-fn recipient(tenant_id: TenantId, user_id: UserId) -> Recipient {
-    Recipient::Clinician { tenant_id, user_id }
 }
