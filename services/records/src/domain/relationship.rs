@@ -59,7 +59,8 @@ pub enum Clinical {
 
 /// The requirement for `actor` holding `roles` using `permission` on `client`'s clinical
 /// content. A person who is also a client of the practice reaches their own chart with a
-/// client's permissions only, never their staff roles' (no clinician writes their own chart).
+/// client's permissions only, never their staff roles' (no clinician writes their own
+/// chart), and another client's chart with their staff roles' permissions only.
 pub fn clinical(actor: &Actor, roles: RoleSet, client: UserId, permission: Permission) -> Clinical {
     let Actor::User(me) = actor else {
         return Clinical::Refused;
@@ -68,7 +69,11 @@ pub fn clinical(actor: &Actor, roles: RoleSet, client: UserId, permission: Permi
         let own = roles.contains(Role::Client) && tp_authz::granted(Role::Client).contains(&permission);
         return if own { Clinical::Own } else { Clinical::Refused };
     }
-    if roles.contains(Role::Clinician) || roles.contains(Role::PracticeAdmin) {
+    // Through the care team only with a member's role that grants the permission itself: a
+    // clinician who is also a client of the practice never uses a client's permission
+    // (request an amendment, package a disclosure) on another client's chart.
+    let as_member = |role: Role| roles.contains(role) && tp_authz::granted(role).contains(&permission);
+    if as_member(Role::Clinician) || as_member(Role::PracticeAdmin) {
         Clinical::CareTeam { member: *me }
     } else {
         Clinical::Refused
@@ -92,6 +97,17 @@ mod tests {
         assert_eq!(clinical_for(me, &[Role::Staff], client, read), Clinical::Refused);
         assert_eq!(clinical_for(client, &[Role::Client], client, read), Clinical::Own);
         assert_eq!(clinical_for(me, &[Role::Client], client, read), Clinical::Refused);
+    }
+
+    #[test]
+    fn a_clinician_who_is_also_a_client_uses_only_a_members_permissions_on_another_chart() {
+        let (me, other) = (UserId::generate(), UserId::generate());
+        let both = [Role::Clinician, Role::Client];
+        assert_eq!(clinical_for(me, &both, other, Permission::AmendmentsRequest), Clinical::Refused);
+        assert_eq!(clinical_for(me, &both, other, Permission::DisclosurePackage), Clinical::Refused);
+        assert_eq!(clinical_for(me, &both, other, Permission::ClinicalRead), Clinical::CareTeam { member: me });
+        let admin_and_client = [Role::PracticeAdmin, Role::Client];
+        assert_eq!(clinical_for(me, &admin_and_client, other, Permission::FormsRespond), Clinical::Refused);
     }
 
     #[test]

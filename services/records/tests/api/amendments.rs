@@ -78,8 +78,13 @@ async fn only_the_client_requests_and_only_the_care_team_sees_and_reviews() {
     let another_client = s.person(&["client"]).await;
     let stranger = s.p.person(s.other, &["practice_admin"]).await;
 
+    // A clinician of the team who is also a client of the practice: their client role is for
+    // their own chart, never another's.
+    let clinician_and_client = s.person(&["clinician", "client"]).await;
+    s.p.assign(s.tenant, clinician_and_client.user, s.client.user).await;
+
     // Assert: nobody asks on the client's behalf, not even their clinician.
-    for who in [&s.clinician, &staff, &another_client] {
+    for who in [&s.clinician, &staff, &another_client, &clinician_and_client] {
         let (status, body) = s.call(who, Method::POST, &s.requests(), Some(request("x"))).await;
         assert_eq!((status, code(&body)), (StatusCode::FORBIDDEN, "RECORDS_FORBIDDEN"), "{body}");
     }
