@@ -9,6 +9,7 @@
 mod cli;
 mod deps;
 mod health;
+pub mod html;
 mod serve;
 
 pub use cli::{ServiceApp, build, router, run};

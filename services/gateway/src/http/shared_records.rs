@@ -26,6 +26,8 @@ use tp_errors::ErrorKind;
 use tp_ids::TenantId;
 use uuid::Uuid;
 
+use tp_server::html::escape;
+
 use crate::graphql::context::RequestCtx;
 use crate::graphql::error::GqlError;
 use crate::http::admission::origin;
@@ -129,7 +131,6 @@ fn title(status: StatusCode) -> &'static str {
         StatusCode::NOT_FOUND => "This link is not valid",
         StatusCode::GONE => "This link has expired",
         StatusCode::LOCKED => "This link is locked",
-        StatusCode::FORBIDDEN => "The records cannot be downloaded",
         _ => "The records cannot be downloaded",
     }
 }
@@ -191,32 +192,16 @@ fn html(status: StatusCode, title: &str, body: &str) -> Response {
     (status, headers, document).into_response()
 }
 
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn fields_are_decoded_trimmed_and_bounded_and_text_is_escaped() {
+    fn fields_are_decoded_trimmed_and_bounded() {
         assert_eq!(field(b"token=a%2Bb&code=+0123+4567", "code").as_deref(), Some("0123 4567"));
         assert_eq!(field(b"token=a%2Bb", "token").as_deref(), Some("a+b"));
         assert_eq!(field(b"code=", "code"), None);
         assert_eq!(field(format!("code={}", "9".repeat(200)).as_bytes(), "code"), None);
-        assert_eq!(escape("\"><script>&'"), "&quot;&gt;&lt;script&gt;&amp;&#39;");
         assert!(link("not-a-uuid", "x").is_none());
     }
 }

@@ -110,21 +110,8 @@ pub(super) fn when(at: DateTime<Utc>) -> String {
     at.format("%Y-%m-%d %H:%M").to_string()
 }
 
-/// `value` safe as HTML text and in a quoted attribute: `& < > " '` become entities.
-pub fn escape(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for c in value.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// `value` safe as HTML text and in a quoted attribute (the one escape every page uses).
+pub use tp_server::html::escape;
 
 #[cfg(test)]
 mod tests {
