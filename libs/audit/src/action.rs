@@ -317,6 +317,37 @@ pub mod consent {
     ];
 }
 
+/// scheduling: appointments and telehealth rooms. The subject is the client (`client`);
+/// events carry ids, times are in the appointment itself, never in a detail.
+pub mod scheduling {
+    use super::Action;
+
+    /// An appointment was booked; details `appointment_id`, `modality`.
+    pub const APPOINTMENT_BOOKED: Action = Action::new("scheduling.appointment.booked");
+    /// An appointment was cancelled; detail `appointment_id`.
+    pub const APPOINTMENT_CANCELLED: Action = Action::new("scheduling.appointment.cancelled");
+    /// Appointments were shown: detail `appointment_id` (one) or `appointments` (a list's
+    /// count; the subject is the client when the list was of one client).
+    pub const APPOINTMENTS_READ: Action = Action::new("scheduling.appointment.read");
+    /// A participant entered a telehealth room's state; detail `appointment_id`.
+    pub const ROOM_READ: Action = Action::new("scheduling.room.read");
+    /// Recording a telehealth session started; detail `appointment_id`.
+    pub const RECORDING_STARTED: Action = Action::new("scheduling.recording.started");
+    /// Recording a telehealth session stopped; details `appointment_id`, `reason`
+    /// (`clinician`, `consent_withdrawn`, `cancelled`).
+    pub const RECORDING_STOPPED: Action = Action::new("scheduling.recording.stopped");
+
+    /// Every scheduling action, for tests and documentation.
+    pub const ALL: &[Action] = &[
+        APPOINTMENT_BOOKED,
+        APPOINTMENT_CANCELLED,
+        APPOINTMENTS_READ,
+        ROOM_READ,
+        RECORDING_STARTED,
+        RECORDING_STOPPED,
+    ];
+}
+
 /// audit: reads of the audit log itself. Only a practice's search of its log is recorded; a
 /// client's view of who accessed their own record is not (it would mostly log itself).
 pub mod audit {
@@ -370,6 +401,16 @@ mod tests {
         for action in consent::ALL {
             assert!(is_valid(*action), "{action}");
             assert_eq!(action.service(), "consent", "{action}");
+            assert!(seen.insert(action.as_str()), "duplicate {action}");
+        }
+    }
+
+    #[test]
+    fn scheduling_actions_are_dotted_unique_and_owned_by_scheduling() {
+        let mut seen = std::collections::HashSet::new();
+        for action in scheduling::ALL {
+            assert!(is_valid(*action), "{action}");
+            assert_eq!(action.service(), "scheduling", "{action}");
             assert!(seen.insert(action.as_str()), "duplicate {action}");
         }
     }

@@ -114,10 +114,22 @@ pub enum Permission {
     TransfersRecord,
     /// See the records requests about oneself and approve or decline them (a client).
     TransfersRespond,
+    /// See appointments: the practice's admins and staff every one (times and ids, never
+    /// clinical content), a clinician their own schedule, a client their own appointments.
+    AppointmentsRead,
+    /// Book and cancel appointments, with the same reach as reading them; a booking needs
+    /// the client's required consent documents signed (scheduling asks consent).
+    AppointmentsBook,
+    /// Enter the telehealth room of one's own appointment (its clinician or client) and see
+    /// whether the session may be and is being recorded.
+    RoomsJoin,
+    /// Start and stop recording one's own telehealth session (its clinician), only with the
+    /// client's recording consent.
+    RoomsRecord,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 46] = [
+    pub const ALL: [Permission; 50] = [
         Permission::OwnAccount,
         Permission::TenantsAdminister,
         Permission::TenantSettingsRead,
@@ -164,6 +176,10 @@ impl Permission {
         Permission::TransfersRequest,
         Permission::TransfersRecord,
         Permission::TransfersRespond,
+        Permission::AppointmentsRead,
+        Permission::AppointmentsBook,
+        Permission::RoomsJoin,
+        Permission::RoomsRecord,
     ];
 
     /// The OAuth scope an API client needs on top of its role, or `None` when the
@@ -215,7 +231,11 @@ impl Permission {
             | Permission::DisclosurePackage
             | Permission::TransfersRequest
             | Permission::TransfersRecord
-            | Permission::TransfersRespond => None,
+            | Permission::TransfersRespond
+            | Permission::AppointmentsRead
+            | Permission::AppointmentsBook
+            | Permission::RoomsJoin
+            | Permission::RoomsRecord => None,
         }
     }
 
@@ -268,6 +288,10 @@ impl Permission {
             Permission::TransfersRequest => "transfers_request",
             Permission::TransfersRecord => "transfers_record",
             Permission::TransfersRespond => "transfers_respond",
+            Permission::AppointmentsRead => "appointments_read",
+            Permission::AppointmentsBook => "appointments_book",
+            Permission::RoomsJoin => "rooms_join",
+            Permission::RoomsRecord => "rooms_record",
         }
     }
 }

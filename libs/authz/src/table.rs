@@ -46,6 +46,8 @@ pub const fn granted(role: Role) -> &'static [Permission] {
             DisclosuresRecord,
             TransfersRequest,
             TransfersRecord,
+            AppointmentsRead,
+            AppointmentsBook,
         ],
         Role::Clinician => &[
             OwnAccount,
@@ -65,6 +67,11 @@ pub const fn granted(role: Role) -> &'static [Permission] {
             ConsentTemplatesRead,
             ConsentReadinessRead,
             TransfersRequest,
+            // Their own schedule and the rooms of their own sessions.
+            AppointmentsRead,
+            AppointmentsBook,
+            RoomsJoin,
+            RoomsRecord,
         ],
         // Minimum necessary: the front desk's demographics and contacts, no clinical content,
         // and whether a client's paperwork is done (titles and booleans).
@@ -78,6 +85,9 @@ pub const fn granted(role: Role) -> &'static [Permission] {
             ConsentReadinessRead,
             // The front desk takes outside providers' records requests.
             TransfersRecord,
+            // And books the practice's appointments (times and ids only).
+            AppointmentsRead,
+            AppointmentsBook,
         ],
         // A client looks people up to see who accessed their record; identity shows them the
         // practice's staff and clinicians only, never other clients.
@@ -105,6 +115,10 @@ pub const fn granted(role: Role) -> &'static [Permission] {
             // Approving a records request: the requests about them, and the sealed package.
             TransfersRespond,
             DisclosurePackage,
+            // Their own appointments and the rooms of their own sessions.
+            AppointmentsRead,
+            AppointmentsBook,
+            RoomsJoin,
         ],
         Role::ApiClient => &[TenantSettingsRead, MembersRead, DirectoryRead, CareTeamsRead],
         // Operators are a machine client today: no "own account" (a person's profile).
@@ -164,12 +178,12 @@ mod tests {
     fn every_role_gets_exactly_the_permissions_of_the_table() {
         let all_api = ScopeSet::parse("identity:read identity:write").unwrap();
         let expected = [
-            (Role::PracticeAdmin, "y.yyyyyyyyyyyyyyyyy.y.y.y...y.yyy.yy.y.yyy.yy."),
-            (Role::Clinician, "y.......y.....yy....yyyyyyyyy.yy...y.......y.."),
-            (Role::Staff, "y.......y.....yyy..............y...y........y."),
-            (Role::Client, "y.......y.....y....yy.y..y..yy.y.yyyyyy.y.y..y"),
-            (Role::ApiClient, "..y.y...yy...................................."),
-            (Role::PlatformOperator, ".yyy..y....y.....y............................"),
+            (Role::PracticeAdmin, "y.yyyyyyyyyyyyyyyyy.y.y.y...y.yyy.yy.y.yyy.yy.yy.."),
+            (Role::Clinician, "y.......y.....yy....yyyyyyyyy.yy...y.......y..yyyy"),
+            (Role::Staff, "y.......y.....yyy..............y...y........y.yy.."),
+            (Role::Client, "y.......y.....y....yy.y..y..yy.y.yyyyyy.y.y..yyyy."),
+            (Role::ApiClient, "..y.y...yy........................................"),
+            (Role::PlatformOperator, ".yyy..y....y.....y................................"),
         ];
         for (role, row) in expected {
             let row: Vec<char> = row.chars().collect();
