@@ -102,8 +102,10 @@ pub async fn list(
     };
     let tx = TenantTx::begin(&state.db, tenant).await?;
     let rows = appointments::list(&tx, &window).await?;
-    let event =
-        caller.success(APPOINTMENTS_READ, tenant, query.client_id).detail("appointments", rows.len().to_string());
+    // The subject is the one client listed, and only when something of theirs was shown:
+    // an empty answer to someone else's id says nothing about them.
+    let subject = query.client_id.filter(|_| !rows.is_empty());
+    let event = caller.success(APPOINTMENTS_READ, tenant, subject).detail("appointments", rows.len().to_string());
     record(&*tx, &event).await?;
     tx.commit().await?;
     Ok(AppointmentList { appointments: rows.into_iter().map(|r| r.appointment).collect() })

@@ -44,7 +44,8 @@ pub async fn read(state: &AppState, caller: &Caller<'_>, (tenant, id): (TenantId
 }
 
 /// Starts (`on`) or stops recording, the session's clinician only. Starting needs the
-/// client's recording consent now and a booked session that has not ended.
+/// client's recording consent now and a booked session that has not ended; stopping works
+/// even when consent cannot be asked.
 #[tracing::instrument(skip_all, fields(tenant = %tenant))]
 pub async fn set_recording(
     state: &AppState,
@@ -58,10 +59,17 @@ pub async fn set_recording(
     if who != Participant::Clinician {
         return Err(refuse(state, caller, (action, client), Error::Forbidden).await);
     }
-    let consented = state.consent.readiness(caller.token, (tenant, client)).await?.recording_consented;
-    if on && !consented {
-        return Err(Error::RecordingNotConsented);
-    }
+    // Stopping never waits on consent: without its answer, "consented" is false.
+    let consented = match (on, state.consent.readiness(caller.token, (tenant, client)).await) {
+        (_, Ok(readiness)) if readiness.recording_consented => true,
+        (true, Ok(_)) => return Err(Error::RecordingNotConsented),
+        (true, Err(e)) => return Err(e),
+        (false, Ok(_)) => false,
+        (false, Err(e)) => {
+            tracing::warn!(error = %tp_errors::error_chain(&e), "recording stopped without consent's answer");
+            false
+        }
+    };
     let tx = TenantTx::begin(&state.db, tenant).await?;
     let mut row = appointments::get(&tx, id, true).await?.ok_or(Error::NotFound)?;
     if row.recording != on {

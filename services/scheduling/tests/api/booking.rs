@@ -164,7 +164,7 @@ async fn booking_fails_closed_when_consent_cannot_answer() {
     // Act
     let body = slot(&a.client, &a.clinician, (hour(24), hour(25)), "in_person");
     let (status, refused) =
-        p.call_at(&blind, &a.staff, (Method::POST, &paths::appointments(a.tenant)), Some(body)).await;
+        p.call_at(&blind.address, &a.staff, (Method::POST, &paths::appointments(a.tenant)), Some(body)).await;
 
     // Assert: unavailable, and nothing was booked.
     assert_eq!((status, code(&refused)), (StatusCode::SERVICE_UNAVAILABLE, "SCHEDULING_UNAVAILABLE"));

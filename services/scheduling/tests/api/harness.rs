@@ -45,6 +45,34 @@ pub async fn scheduling_for(issuer: &str, consent: &str) -> TestApp {
     .await
 }
 
+/// A second scheduling on `app`'s database whose consent is unreachable; stopped on drop.
+pub struct Blind {
+    pub address: String,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Blind {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+pub async fn without_consent(app: &TestApp, issuer: &str) -> Blind {
+    let settings = tp_testkit::app::settings_with::<Scheduling>(app.db.as_ref(), |figment| {
+        figment
+            .merge(("scheduling.auth.issuer", issuer))
+            .merge(("scheduling.auth.audience", "telehealth-api"))
+            .merge(("scheduling.identity_url", issuer))
+            .merge(("scheduling.consent_url", "http://127.0.0.1:9"))
+    });
+    let server = tp_server::build::<Scheduling>(&settings).await.unwrap();
+    let address = format!("http://127.0.0.1:{}", server.port());
+    let server = tokio::spawn(async move {
+        let _ = server.run_until_stopped().await;
+    });
+    Blind { address, server }
+}
+
 /// A whole hour `hours` from now: slots that never straddle "now".
 pub fn hour(hours: i64) -> DateTime<Utc> {
     Utc::now().duration_trunc(Duration::hours(1)).unwrap() + Duration::hours(hours)
@@ -77,18 +105,18 @@ impl Platform {
 
     /// A call to scheduling as `who`: status and JSON body (null when empty).
     pub async fn call(&self, who: &Person, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
-        self.call_at(&self.scheduling, who, (method, path), body).await
+        self.call_at(&self.scheduling.address, who, (method, path), body).await
     }
 
-    /// A call to the scheduling at `app`.
+    /// A call to the scheduling at `address`.
     pub async fn call_at(
         &self,
-        app: &TestApp,
+        address: &str,
         who: &Person,
         (method, path): (Method, &str),
         body: Option<Value>,
     ) -> (StatusCode, Value) {
-        let mut request = self.inner.http.request(method, format!("{}{path}", app.address)).bearer_auth(&who.token);
+        let mut request = self.inner.http.request(method, format!("{address}{path}")).bearer_auth(&who.token);
         if let Some(body) = body {
             request = request.json(&body);
         }

@@ -8,7 +8,7 @@ use serde_json::json;
 use tp_scheduling_api::paths;
 use uuid::Uuid;
 
-use crate::harness::{Platform, Practice, code, hour, slot, spawn};
+use crate::harness::{Platform, Practice, code, hour, slot, spawn, without_consent};
 
 async fn telehealth(p: &Platform, a: &Practice) -> Uuid {
     // Starts within two hours: a session still open (recording refuses an ended one).
@@ -108,4 +108,25 @@ async fn cancelling_a_session_stops_its_recording_and_a_cancelled_one_never_reco
     assert_eq!(p.details(a.tenant, "scheduling.recording.started").await.len(), 1);
     let stopped = p.details(a.tenant, "scheduling.recording.stopped").await;
     assert_eq!(stopped, [json!({ "appointment_id": id.to_string(), "reason": "cancelled" })]);
+}
+
+#[tokio::test]
+async fn with_consent_down_a_recording_stops_but_never_starts() {
+    // Arrange: a recording in progress; a second scheduling on the same database, consent unreachable.
+    let p = spawn().await;
+    let a = p.practice().await;
+    let id = telehealth(&p, &a).await;
+    p.sign(&a.client, a.tenant, "recording").await;
+    let recording = paths::recording(a.tenant, id);
+    assert_eq!(p.call(&a.clinician, Method::PUT, &recording, record(true)).await.0, StatusCode::OK);
+    let blind = without_consent(&p.scheduling, &p.inner.identity.address).await;
+
+    // Act / Assert: the stop goes through and says nothing it could not check.
+    let (status, stopped) = p.call_at(&blind.address, &a.clinician, (Method::PUT, &recording), record(false)).await;
+    assert_eq!(status, StatusCode::OK, "{stopped}");
+    assert_eq!((stopped["recording"].as_bool(), stopped["recording_consented"].as_bool()), (Some(false), Some(false)));
+    let (status, refused) = p.call_at(&blind.address, &a.clinician, (Method::PUT, &recording), record(true)).await;
+    assert_eq!((status, code(&refused)), (StatusCode::SERVICE_UNAVAILABLE, "SCHEDULING_UNAVAILABLE"));
+    let (_, state) = p.call(&a.clinician, Method::GET, &paths::room(a.tenant, id), None).await;
+    assert_eq!(state["recording"], false);
 }
