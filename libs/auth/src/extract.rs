@@ -1,4 +1,4 @@
-//! axum integration: the [`Principal`] and [`MaybePrincipal`] extractors, and the HTTP
+//! axum integration: the [`Principal`], [`Bearer`] and [`MaybePrincipal`] extractors, and the HTTP
 //! response of an [`AuthError`].
 //!
 //! A service's state implements [`AuthState`] (its `Verifier` and Redis handle); handlers
@@ -18,6 +18,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use redis::aio::ConnectionManager;
+use tp_ids::RequestId;
 
 use crate::error::AuthError;
 use crate::principal::Principal;
@@ -53,6 +54,31 @@ impl<S: AuthState> FromRequestParts<S> for Principal {
         let principal = state.verifier().authenticate(token, &mut state.redis()).await?;
         parts.extensions.insert(principal.clone());
         Ok(principal)
+    }
+}
+
+/// A verified principal with the bearer token it came with, for a service that asks other
+/// services on the caller's behalf with their own token (never logged), and the request id
+/// the common layers set, for audit events (only a UUID is kept).
+#[derive(Debug, Clone)]
+pub struct Bearer {
+    pub principal: Principal,
+    pub token: String,
+    pub request_id: Option<RequestId>,
+}
+
+impl<S: AuthState> FromRequestParts<S> for Bearer {
+    type Rejection = AuthError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let principal = Principal::from_request_parts(parts, state).await?;
+        let token = bearer_token(&parts.headers)?.to_owned();
+        let request_id = parts
+            .headers
+            .get("x-request-id")
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| RequestId::parse(value).ok());
+        Ok(Self { principal, token, request_id })
     }
 }
 

@@ -23,6 +23,6 @@ mod verifier;
 pub use claims::{AccessClaims, REVOKED_SESSION_PREFIX, Role, UnknownRole};
 pub use config::VerifierConfig;
 pub use error::{AuthError, InvalidToken, JwksError, Unavailable};
-pub use extract::{AuthState, MaybePrincipal, bearer_token};
+pub use extract::{AuthState, Bearer, MaybePrincipal, bearer_token};
 pub use principal::{Actor, Principal, RoleSet, ScopeSet};
 pub use verifier::{Verifier, check_revocation};

@@ -77,8 +77,8 @@ pub struct Appointment {
 
 /// `GET …/appointments?from=…&to=…[&clinician_id=…][&client_id=…]`: the appointments
 /// starting in `[from, to)` (at most 92 days), booked and cancelled, earliest first. A
-/// clinician sees their own schedule, a client their own appointments; asking for someone
-/// else's is 403.
+/// clinician sees their own schedule, a client their own appointments: the filters narrow
+/// what the caller reaches, never widen it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AppointmentQuery {
     pub from: DateTime<Utc>,

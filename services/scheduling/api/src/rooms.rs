@@ -7,8 +7,9 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// `GET …/room`, for the appointment's clinician and client. `recording_consented` is
-/// consent's answer at this moment; a recording whose consent was withdrawn is stopped by
-/// this very read, so `recording` is never true without it.
+/// consent's answer at this moment (false after a stop that could not ask it); a recording
+/// whose consent was withdrawn is stopped by this very read, so `recording` is never true
+/// without it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Room {
     pub appointment_id: Uuid,

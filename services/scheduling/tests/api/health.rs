@@ -1,7 +1,10 @@
-use tp_scheduling::Scheduling;
-use tp_testkit::app::spawn_app;
+use crate::harness::scheduling_for;
 
+/// Health needs neither identity nor consent: nothing verifies a token or asks readiness.
 #[tokio::test]
 async fn healthz_and_readyz_answer_with_every_dependency_up() {
-    spawn_app::<Scheduling>().await.assert_ready(&["postgres", "redis", "vault"]).await;
+    scheduling_for("http://127.0.0.1:9", "http://127.0.0.1:9")
+        .await
+        .assert_ready(&["postgres", "redis", "vault"])
+        .await;
 }
