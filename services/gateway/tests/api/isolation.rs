@@ -18,6 +18,9 @@ use crate::ws::{Next, subscribe};
 enum Exercise {
     /// Takes ids: called with practice A's ids, it must be refused as NOT_FOUND/FORBIDDEN.
     ForeignIds(&'static str),
+    /// Names A's people in what it creates: it must be refused, as NOT_FOUND, FORBIDDEN, or
+    /// BAD_USER_INPUT (the answer to an id that names no one of B's practice).
+    ForeignInput(&'static str),
     /// Filters by ids: with A's ids it must be refused or return nothing of A.
     ForeignFilter(&'static str),
     /// Acts on the caller's own practice only (no id input): nothing of A may appear.
@@ -433,7 +436,7 @@ const FIELDS: &[(&str, &[&str], Exercise)] = &[
     (
         "Mutation.bookAppointment",
         &["input"],
-        ForeignIds(
+        ForeignInput(
             "mutation($a_client: ID!, $a_clinician: ID!, $a_starts: DateTime!, $a_ends: DateTime!) { \
              bookAppointment(input: {clientId: $a_client, clinicianId: $a_clinician, startsAt: $a_starts, endsAt: $a_ends, modality: TELEHEALTH}) { id } }",
         ),
@@ -721,7 +724,7 @@ async fn practice_b_reaches_nothing_of_practice_a_through_any_field() {
     // Act and assert, field by field.
     for (name, _, exercise) in FIELDS {
         match exercise {
-            ForeignIds(query) | ForeignFilter(query) | OwnPractice(query) => {
+            ForeignIds(query) | ForeignInput(query) | ForeignFilter(query) | OwnPractice(query) => {
                 let (_, body) = platform.gql(Some(&b.token), query, a.vars.clone()).await;
                 let text = body.to_string();
                 if let Some(id) = a.ids.iter().find(|id| text.contains(id.as_str())) {
@@ -730,6 +733,10 @@ async fn practice_b_reaches_nothing_of_practice_a_through_any_field() {
                 let refused = codes(&body).iter().any(|c| c == "NOT_FOUND" || c == "FORBIDDEN");
                 if matches!(exercise, ForeignIds(_)) && !refused {
                     failures.push(format!("{name}: with A's ids B must get NOT_FOUND or FORBIDDEN: {body}"));
+                }
+                let refused_input = refused || codes(&body).iter().any(|c| c == "BAD_USER_INPUT");
+                if matches!(exercise, ForeignInput(_)) && !refused_input {
+                    failures.push(format!("{name}: naming A's people B must be refused: {body}"));
                 }
                 // Anonymous callers get nothing either.
                 let (_, anonymous) = platform.gql(None, query, a.vars.clone()).await;

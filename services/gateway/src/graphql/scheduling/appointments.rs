@@ -100,7 +100,7 @@ impl AppointmentsQuery {
     /// The appointments starting in `[from, to)` (at most 92 days), booked and cancelled,
     /// earliest first, as far as the caller reaches: a clinician their own schedule, a
     /// client their own appointments, admins and staff the practice's. `clinicianId` and
-    /// `clientId` narrow the list; asking for someone else's schedule is FORBIDDEN.
+    /// `clientId` narrow what the caller reaches, never widen it.
     #[graphql(guard = "Require(Permission::AppointmentsRead)")]
     async fn appointments(
         &self,
