@@ -1,5 +1,6 @@
 //! The gateway's own settings, the `gateway.*` section (`APP__GATEWAY__*`): where identity
-//! is, how tokens are verified, and the limits every request is held to.
+//! and the other services are, how tokens are verified, and the limits every request is
+//! held to.
 
 use serde::Deserialize;
 use tp_auth::VerifierConfig;
@@ -15,6 +16,8 @@ pub struct GatewaySettings {
     pub audit_url: String,
     /// Base URL of consent's API, e.g. `http://consent:8085`.
     pub consent_url: String,
+    /// Base URL of scheduling's API, e.g. `http://scheduling:8082`.
+    pub scheduling_url: String,
     /// How access tokens are verified: identity's issuer, the API audience, and the JWKS
     /// URL when it differs from `<issuer>/oauth2/jwks`.
     pub auth: VerifierConfig,

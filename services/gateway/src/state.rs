@@ -13,6 +13,7 @@ use crate::downstream::audit::AuditClient;
 use crate::downstream::consent::ConsentClient;
 use crate::downstream::identity::IdentityClient;
 use crate::downstream::records::RecordsClient;
+use crate::downstream::scheduling::SchedulingClient;
 use crate::events::EventHub;
 use crate::gate::{ConnectionOperations, Gate};
 use crate::graphql::{ApiSchema, builder};
@@ -47,6 +48,8 @@ impl AppState {
         let consent = Downstream::new("consent", &gateway.consent_url, timeout)
             .map_err(|e| StartupError::Config(format!("consent client: {e}")))?;
         let consent = ConsentClient(consent);
+        let scheduling = Downstream::new("scheduling", &gateway.scheduling_url, timeout)
+            .map_err(|e| StartupError::Config(format!("scheduling client: {e}")))?;
         let hub = EventHub::start(settings.redis.url.expose_secret().to_owned());
         let gate = Gate::new(verifier, RateLimiter::new(gateway.rate_limit.clone()), deps.redis);
         let schema = builder(&gateway.limits, gateway.introspection(settings.environment))
@@ -55,6 +58,7 @@ impl AppState {
             .data(records.clone())
             .data(AuditClient(audit))
             .data(consent.clone())
+            .data(SchedulingClient(scheduling))
             .data(hub)
             .data(gate.clone())
             .finish();

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod consent;
 pub mod identity;
 pub mod records;
+pub mod scheduling;
 
 use std::time::Duration;
 

@@ -9,6 +9,7 @@ mod identity;
 mod ids;
 mod limits;
 pub(crate) mod records;
+mod scheduling;
 
 use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
 
@@ -32,6 +33,8 @@ pub struct Query(
     consent::disclosure::DisclosureQuery,
     consent::transfers::TransfersQuery,
     consent::outside_transfers::OutsideTransfersQuery,
+    scheduling::appointments::AppointmentsQuery,
+    scheduling::rooms::RoomsQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -49,6 +52,8 @@ pub struct Mutation(
     consent::disclosure::DisclosureMutation,
     consent::transfers::TransfersMutation,
     consent::outside_transfers::OutsideTransfersMutation,
+    scheduling::appointments::AppointmentsMutation,
+    scheduling::rooms::RoomsMutation,
 );
 
 #[derive(MergedSubscription, Default)]

@@ -1,5 +1,5 @@
-//! The platform as the gateway's tests see it: a real identity, records, audit and consent
-//! (own databases, the shared Redis and OpenBao) and one or more gateways in front of them,
+//! The platform as the gateway's tests see it: a real identity, records, audit, consent and
+//! scheduling (own databases, the shared Redis and OpenBao) and one or more gateways in front of them,
 //! people of practices signed in through a real code exchange, and a GraphQL client.
 
 use std::time::Duration;
@@ -19,6 +19,7 @@ use tp_identity::domain::scope::ScopeSet;
 use tp_identity::oauth::{NewCode, issue_code};
 use tp_ids::{ClientId, Service, SessionId, TenantId, UserId};
 use tp_records::Records;
+use tp_scheduling::Scheduling;
 use tp_testkit::app::{TestApp, spawn_app_with};
 use tp_testkit::smtp::SmtpSink;
 use uuid::Uuid;
@@ -37,6 +38,7 @@ pub struct Platform {
     pub records: TestApp,
     pub audit: TestApp,
     pub consent: TestApp,
+    pub scheduling: TestApp,
     /// The first gateway (set once built); see [`Platform::gateway`].
     gateway: Option<TestApp>,
     /// identity's own database role, as the service uses it.
@@ -107,6 +109,17 @@ pub async fn spawn_with(configure: impl FnOnce(Figment) -> Figment) -> Platform 
             .merge(("audit.seal_interval_secs", 0))
     })
     .await;
+    // scheduling asks consent whether a client may be booked or recorded, and identity who
+    // is a clinician or a client of the practice.
+    let (issuer, consent_url) = (identity.address.clone(), consent.address.clone());
+    let scheduling = spawn_app_with::<Scheduling>(move |figment| {
+        figment
+            .merge(("scheduling.auth.issuer", issuer.clone()))
+            .merge(("scheduling.auth.audience", "telehealth-api"))
+            .merge(("scheduling.consent_url", consent_url))
+            .merge(("scheduling.identity_url", issuer))
+    })
+    .await;
     let test_db = identity.db.as_ref().unwrap();
     let identity_db = test_db.connect_as(Service::Identity).await;
     let admin = test_db.connect_admin().await;
@@ -116,6 +129,7 @@ pub async fn spawn_with(configure: impl FnOnce(Figment) -> Figment) -> Platform 
         records,
         audit,
         consent,
+        scheduling,
         identity_db,
         admin,
         http: reqwest::Client::new(),
@@ -136,6 +150,7 @@ impl Platform {
     pub async fn gateway_with(&self, configure: impl FnOnce(Figment) -> Figment) -> TestApp {
         let (identity, records) = (self.identity.address.clone(), self.records.address.clone());
         let (audit, consent) = (self.audit.address.clone(), self.consent.address.clone());
+        let scheduling = self.scheduling.address.clone();
         spawn_app_with::<Gateway>(move |figment| {
             configure(
                 figment
@@ -143,6 +158,7 @@ impl Platform {
                     .merge(("gateway.records_url", records))
                     .merge(("gateway.audit_url", audit))
                     .merge(("gateway.consent_url", consent))
+                    .merge(("gateway.scheduling_url", scheduling))
                     .merge(("gateway.auth.issuer", identity))
                     .merge(("gateway.auth.audience", "telehealth-api")),
             )

@@ -18,6 +18,9 @@ use crate::ws::{Next, subscribe};
 enum Exercise {
     /// Takes ids: called with practice A's ids, it must be refused as NOT_FOUND/FORBIDDEN.
     ForeignIds(&'static str),
+    /// Names A's people in what it creates: it must be refused, as NOT_FOUND, FORBIDDEN, or
+    /// BAD_USER_INPUT (the answer to an id that names no one of B's practice).
+    ForeignInput(&'static str),
     /// Filters by ids: with A's ids it must be refused or return nothing of A.
     ForeignFilter(&'static str),
     /// Acts on the caller's own practice only (no id input): nothing of A may appear.
@@ -414,6 +417,49 @@ const FIELDS: &[(&str, &[&str], Exercise)] = &[
             "mutation($a_client: ID!) { submitFormResponse(clientId: $a_client, input: {instrument: PHQ9, answers: [0, 0, 0, 0, 0, 0, 0, 0, 0]}) { id } }",
         ),
     ),
+    // Appointments: B's window must hold nothing of A's; B booking A's clinician and client
+    // at the very time A's appointment holds must not learn that the slot is taken.
+    (
+        "Query.appointments",
+        &["from", "to", "clinicianId", "clientId"],
+        ForeignFilter(
+            "query($a_from: DateTime!, $a_to: DateTime!, $a_clinician: ID!, $a_client: ID!) { \
+             appointments(from: $a_from, to: $a_to, clinicianId: $a_clinician, clientId: $a_client) { id clientId clinicianId } \
+             all: appointments(from: $a_from, to: $a_to) { id clientId clinicianId } }",
+        ),
+    ),
+    (
+        "Query.appointment",
+        &["id"],
+        ForeignIds("query($a_appointment: ID!) { appointment(id: $a_appointment) { id clientId startsAt } }"),
+    ),
+    (
+        "Mutation.bookAppointment",
+        &["input"],
+        ForeignInput(
+            "mutation($a_client: ID!, $a_clinician: ID!, $a_starts: DateTime!, $a_ends: DateTime!) { \
+             bookAppointment(input: {clientId: $a_client, clinicianId: $a_clinician, startsAt: $a_starts, endsAt: $a_ends, modality: TELEHEALTH}) { id } }",
+        ),
+    ),
+    (
+        "Mutation.cancelAppointment",
+        &["id"],
+        ForeignIds("mutation($a_appointment: ID!) { cancelAppointment(id: $a_appointment) { id status } }"),
+    ),
+    (
+        "Query.telehealthRoom",
+        &["appointmentId"],
+        ForeignIds(
+            "query($a_appointment: ID!) { telehealthRoom(appointmentId: $a_appointment) { appointmentId recording } }",
+        ),
+    ),
+    (
+        "Mutation.setSessionRecording",
+        &["appointmentId", "recording"],
+        ForeignIds(
+            "mutation($a_appointment: ID!) { setSessionRecording(appointmentId: $a_appointment, recording: true) { recording } }",
+        ),
+    ),
     ("Subscription.careTeamChanges", &[], Subscription("subscription { careTeamChanges { clinicianId } }")),
     ("Subscription.memberChanges", &[], Subscription("subscription { memberChanges { userId } }")),
 ];
@@ -486,6 +532,8 @@ async fn practice_a(platform: &Platform) -> PracticeA {
     let a_diagnosis =
         body["data"]["addDiagnosis"]["id"].as_str().unwrap_or_else(|| panic!("A's diagnosis: {body}")).to_owned();
     let (a_template, a_document) = forms_and_documents_of_a(platform, &clinician, &client).await;
+    // Booked before A requires its own consent template below, which the client never signs.
+    let appointment = appointment_of_a(platform, &clinician, &client).await;
     let (a_consent_template, a_consent_document) = consent_of_a(platform, &admin, &client).await;
     let disclosure = disclosure_of_a(platform, &admin, &client).await;
     let vars = json!({
@@ -498,6 +546,9 @@ async fn practice_a(platform: &Platform) -> PracticeA {
         "a_restriction": disclosure.restriction.clone(),
         "a_note": a_note.clone(),
         "a_pnote": a_pnote.clone(),
+        "a_appointment": appointment.id.clone(),
+        "a_starts": appointment.starts_at, "a_ends": appointment.ends_at,
+        "a_from": appointment.from, "a_to": appointment.to,
         "a_name": a_name.clone(),
         "a_clinician": clinician.user.to_string(), "a_client": client.user.to_string(), "a_tenant": tenant.to_string(),
         "a_staff": staff.user.to_string(), "a_api": api, "a_session": clinician.session.to_string(),
@@ -511,6 +562,7 @@ async fn practice_a(platform: &Platform) -> PracticeA {
         .chain([a_template, "A's intake".to_owned(), a_document, "A's letter".to_owned()])
         .chain([a_consent_template, "A's consent".to_owned(), a_consent_document, "A's signer".to_owned()])
         .chain([disclosure.release, disclosure.authorization, disclosure.restriction, disclosure.disclosure])
+        .chain([appointment.id])
         .chain(["A's purpose".to_owned(), "A's restriction".to_owned(), "a-recipient@example.test".to_owned()])
         .collect();
     PracticeA { vars, ids, admin: admin.token }
@@ -539,6 +591,29 @@ async fn forms_and_documents_of_a(platform: &Platform, clinician: &Person, clien
     let document: Value = response.json().await.unwrap();
     let a_document = document["id"].as_str().unwrap_or_else(|| panic!("A's document: {document}"));
     (a_template.to_owned(), a_document.to_owned())
+}
+
+/// A's telehealth appointment and the window around it.
+struct AppointmentOfA {
+    id: String,
+    starts_at: String,
+    ends_at: String,
+    from: String,
+    to: String,
+}
+
+/// A's clinician books a telehealth session with A's client, a week ahead.
+async fn appointment_of_a(platform: &Platform, clinician: &Person, client: &Person) -> AppointmentOfA {
+    let now = chrono::Utc::now();
+    let starts_at = (now + chrono::Duration::days(7)).to_rfc3339();
+    let ends_at = (now + chrono::Duration::days(7) + chrono::Duration::minutes(50)).to_rfc3339();
+    let book = "mutation($client: ID!, $clinician: ID!, $s: DateTime!, $e: DateTime!) { bookAppointment(input: \
+                {clientId: $client, clinicianId: $clinician, startsAt: $s, endsAt: $e, modality: TELEHEALTH}) { id } }";
+    let vars = json!({ "client": client.user.to_string(), "clinician": clinician.user.to_string(), "s": starts_at, "e": ends_at });
+    let (_, body) = platform.gql(Some(&clinician.token), book, vars).await;
+    let id = body["data"]["bookAppointment"]["id"].as_str().unwrap_or_else(|| panic!("A's appointment: {body}"));
+    let (from, to) = (now.to_rfc3339(), (now + chrono::Duration::days(30)).to_rfc3339());
+    AppointmentOfA { id: id.to_owned(), starts_at, ends_at, from, to }
 }
 
 /// A's admin writes a consent template and requires it; A's client signs the built-in
@@ -603,7 +678,7 @@ async fn disclosure_of_a(platform: &Platform, admin: &Person, client: &Person) -
 
 /// What A's admin sees of A: compared before and after B's attempts.
 async fn snapshot(platform: &Platform, a: &PracticeA) -> Value {
-    let query = "query($a_client: ID!) { tenant { id policy { idleTimeoutSecs mfaRequiredRoles } } \
+    let query = "query($a_client: ID!, $a_appointment: ID!) { tenant { id policy { idleTimeoutSecs mfaRequiredRoles } } \
                  members(first: 100) { edges { node { id roles status } } } \
                  careTeam { clinicianId clientId } apiClients { id revoked approved } formTemplates { id version title } \
                  consentTemplates { key version title } consentRequirements \
@@ -611,8 +686,10 @@ async fn snapshot(platform: &Platform, a: &PracticeA) -> Value {
                  disclosureAuthorizations(clientId: $a_client) { id status revokedAt } \
                  disclosureRestrictions(clientId: $a_client) { id status reviewedAt } \
                  accountingOfDisclosures(clientId: $a_client) { id } \
+                 appointment(id: $a_appointment) { status startsAt cancelledAt } \
                  client(id: $a_client) { demographics { legalName phone } updatedAt } }";
-    let (_, body) = platform.gql(Some(&a.admin), query, json!({ "a_client": a.vars["a_client"] })).await;
+    let vars = json!({ "a_client": a.vars["a_client"], "a_appointment": a.vars["a_appointment"] });
+    let (_, body) = platform.gql(Some(&a.admin), query, vars).await;
     assert!(body["errors"].is_null(), "A's own view: {body}");
     body["data"].clone()
 }
@@ -647,7 +724,7 @@ async fn practice_b_reaches_nothing_of_practice_a_through_any_field() {
     // Act and assert, field by field.
     for (name, _, exercise) in FIELDS {
         match exercise {
-            ForeignIds(query) | ForeignFilter(query) | OwnPractice(query) => {
+            ForeignIds(query) | ForeignInput(query) | ForeignFilter(query) | OwnPractice(query) => {
                 let (_, body) = platform.gql(Some(&b.token), query, a.vars.clone()).await;
                 let text = body.to_string();
                 if let Some(id) = a.ids.iter().find(|id| text.contains(id.as_str())) {
@@ -656,6 +733,10 @@ async fn practice_b_reaches_nothing_of_practice_a_through_any_field() {
                 let refused = codes(&body).iter().any(|c| c == "NOT_FOUND" || c == "FORBIDDEN");
                 if matches!(exercise, ForeignIds(_)) && !refused {
                     failures.push(format!("{name}: with A's ids B must get NOT_FOUND or FORBIDDEN: {body}"));
+                }
+                let refused_input = refused || codes(&body).iter().any(|c| c == "BAD_USER_INPUT");
+                if matches!(exercise, ForeignInput(_)) && !refused_input {
+                    failures.push(format!("{name}: naming A's people B must be refused: {body}"));
                 }
                 // Anonymous callers get nothing either.
                 let (_, anonymous) = platform.gql(None, query, a.vars.clone()).await;

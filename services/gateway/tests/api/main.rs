@@ -23,6 +23,7 @@ mod outside_transfers;
 mod rate_limit;
 mod rbac;
 mod records;
+mod scheduling;
 mod subscriptions;
 mod transfers;
 mod ws;

@@ -8,15 +8,16 @@ use std::time::Duration;
 use serde_json::{Value, json};
 use tp_ids::TenantId;
 
-use crate::harness::{Platform, codes, spawn};
+use crate::harness::{Person, Platform, codes, spawn};
 use crate::ws::{Next, subscribe};
 
 /// The operations, in the column order of [`EXPECTED`]. `$target` is a staff member of the
 /// caller's practice, `$clinician`/`$client` an assignable pair, `$pair_*` an assigned pair,
 /// `$api` an API client of the practice, `$session` the caller's own session, `$chart` a
 /// client whose chart the caller may read if its role may (its own for a client, one on its
-/// care team for a clinician).
-const OPERATIONS: [(&str, &str); 60] = [
+/// care team for a clinician), `$appointment` a telehealth appointment the caller may reach if
+/// its role may (its own as clinician or client), `$book_*` a pair it may book.
+const OPERATIONS: [(&str, &str); 66] = [
     ("me", "{ me { id roles } }"),
     ("me.profile", "{ me { profile { email } } }"),
     ("me.memberships", "{ me { memberships { tenantId } } }"),
@@ -104,6 +105,20 @@ const OPERATIONS: [(&str, &str); 60] = [
         "client.forms",
         "query($chart: ID!) { client(id: $chart) { formResponses { id } assessmentHistory(instrument: PHQ9) { createdAt } } }",
     ),
+    // Before the consent operations: setConsentRequirements would hold the bookings back.
+    ("appointments", "query($from: DateTime!, $to: DateTime!) { appointments(from: $from, to: $to) { id } }"),
+    ("appointment", "query($appointment: ID!) { appointment(id: $appointment) { id } }"),
+    ("telehealthRoom", "query($appointment: ID!) { telehealthRoom(appointmentId: $appointment) { recording } }"),
+    // Stopping: starting needs the client's recording consent, which no fixture gives.
+    (
+        "setSessionRecording",
+        "mutation($appointment: ID!) { setSessionRecording(appointmentId: $appointment, recording: false) { recording } }",
+    ),
+    (
+        "bookAppointment",
+        "mutation($book_client: ID!, $book_clinician: ID!, $book_starts: DateTime!, $book_ends: DateTime!) { bookAppointment(input: {clientId: $book_client, clinicianId: $book_clinician, startsAt: $book_starts, endsAt: $book_ends, modality: IN_PERSON}) { id } }",
+    ),
+    ("cancelAppointment", "mutation($appointment: ID!) { cancelAppointment(id: $appointment) { status } }"),
     ("consentTemplates", "{ consentTemplates { key } }"),
     ("consentTemplate", r#"{ consentTemplate(key: "telehealth") { key } }"#),
     ("consentRequirements", "{ consentRequirements }"),
@@ -160,14 +175,16 @@ const SUBSCRIPTIONS: [(&str, &str); 2] = [
 // and ask for decisions; only the client requests a restriction. Transfers: clinicians and
 // admins ask other practices and follow their requests; the client sees those about them.
 // Outside providers' requests: admins and staff (the front desk) record and list them.
+// Appointments: admins and staff read and book the practice's, clinicians and clients their
+// own; only the session's clinician and client enter its room, only its clinician records.
 const EXPECTED: [(&str, &str, &str); 7] = [
-    ("practice_admin", "yyyyyyyyyyyyyyyyyyyyyy...y.y...y....yy...yyyyy.yyyyyy.y.yyyy", "yy"),
-    ("clinician", "yyyy..y.............y.yyy..yyyy.yyy.yyyyyyyy....y.....y.y..y", "y."),
-    ("staff", "yyyy..y.............yy.....y.............yyy....y........yyy", ".."),
-    ("client", "yyyy..y.............y.y.y.y.....y..yy.yyyyyy..yyyyyyyy.y...y", ".."),
-    ("api_client", "y...yyyyy...................................................", "yy"),
-    ("api_client_no_scope", "y...........................................................", ".."),
-    ("operator", "y...........................................................", ".."),
+    ("practice_admin", "yyyyyyyyyyyyyyyyyyyyyy...y.y...y....yy...yy..yyyyyyy.yyyyyy.y.yyyy", "yy"),
+    ("clinician", "yyyy..y.............y.yyy..yyyy.yyy.yyyyyyyyyyyyyy....y.....y.y..y", "y."),
+    ("staff", "yyyy..y.............yy.....y.............yy..yyyyy....y........yyy", ".."),
+    ("client", "yyyy..y.............y.y.y.y.....y..yy.yyyyyy.yyyyy..yyyyyyyy.y...y", ".."),
+    ("api_client", "y...yyyyy.........................................................", "yy"),
+    ("api_client_no_scope", "y.................................................................", ".."),
+    ("operator", "y.................................................................", ".."),
 ];
 
 struct Fixtures {
@@ -184,6 +201,8 @@ async fn fixtures(platform: &Platform, role: &str) -> Fixtures {
     let pair = (platform.person(tenant, &["clinician"]).await, platform.person(tenant, &["client"]).await);
     platform.assign(tenant, pair.0.user, pair.1.user).await;
     let (api, _) = platform.api_client(tenant, &["identity:read"]).await;
+    // The appointment's pair: the caller itself when it is a clinician or a client.
+    let (mut booking_clinician, mut booking_client) = (clinician.clone(), client.clone());
     let (token, session, chart) = match role {
         "api_client" => (platform.api_client(tenant, &["identity:read"]).await.1, String::new(), client.user),
         "api_client_no_scope" => {
@@ -193,9 +212,13 @@ async fn fixtures(platform: &Platform, role: &str) -> Fixtures {
         role => {
             let caller = platform.person(tenant, &[role]).await;
             let chart = match role {
-                "client" => caller.user,
+                "client" => {
+                    booking_client = caller.clone();
+                    caller.user
+                }
                 "clinician" => {
                     platform.assign(tenant, caller.user, client.user).await;
+                    booking_clinician = caller.clone();
                     client.user
                 }
                 _ => client.user,
@@ -203,6 +226,11 @@ async fn fixtures(platform: &Platform, role: &str) -> Fixtures {
             (caller.token, caller.session.to_string(), chart)
         }
     };
+    let appointment = appointment(platform, &booking_clinician, &booking_client).await;
+    let now = chrono::Utc::now();
+    let (from, to) = (now.to_rfc3339(), (now + chrono::Duration::days(30)).to_rfc3339());
+    let book_starts = now + chrono::Duration::days(2);
+    let book_ends = book_starts + chrono::Duration::minutes(50);
     let session = if session.is_empty() { uuid::Uuid::now_v7().to_string() } else { session };
     let telehealth_sha256 = telehealth_sha256(platform, tenant).await;
     // Records are asked of another practice.
@@ -211,9 +239,26 @@ async fn fixtures(platform: &Platform, role: &str) -> Fixtures {
         "target": target.user.to_string(), "clinician": clinician.user.to_string(), "client": client.user.to_string(),
         "pair_clinician": pair.0.user.to_string(), "pair_client": pair.1.user.to_string(), "api": api,
         "session": session, "chart": chart.to_string(), "telehealth_sha256": telehealth_sha256,
-        "other_practice": other_practice.to_string(),
+        "other_practice": other_practice.to_string(), "appointment": appointment, "from": from, "to": to,
+        "book_client": booking_client.user.to_string(), "book_clinician": booking_clinician.user.to_string(),
+        "book_starts": book_starts.to_rfc3339(), "book_ends": book_ends.to_rfc3339(),
     });
     Fixtures { vars, token }
+}
+
+/// A telehealth appointment of `clinician` with `client` tomorrow, booked by the clinician:
+/// its id.
+async fn appointment(platform: &Platform, clinician: &Person, client: &Person) -> String {
+    let starts = chrono::Utc::now() + chrono::Duration::days(1);
+    let ends = starts + chrono::Duration::minutes(50);
+    let book = "mutation($client: ID!, $clinician: ID!, $s: DateTime!, $e: DateTime!) { bookAppointment(input: \
+                {clientId: $client, clinicianId: $clinician, startsAt: $s, endsAt: $e, modality: TELEHEALTH}) { id } }";
+    let vars = json!({
+        "client": client.user.to_string(), "clinician": clinician.user.to_string(),
+        "s": starts.to_rfc3339(), "e": ends.to_rfc3339(),
+    });
+    let (_, body) = platform.gql(Some(&clinician.token), book, vars).await;
+    body["data"]["bookAppointment"]["id"].as_str().unwrap_or_else(|| panic!("appointment: {body}")).to_owned()
 }
 
 /// The SHA-256 of the built-in telehealth consent's text, which a signature quotes, as a
