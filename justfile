@@ -75,3 +75,4 @@ bench:
     cargo bench -p tp-auth --bench verify
     infra/bench/load
     cargo bench -p tp-gateway --bench note_read
+    cargo bench -p tp-gateway --bench appointments

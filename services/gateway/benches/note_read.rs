@@ -21,7 +21,7 @@
 #[path = "../tests/api/harness.rs"]
 mod harness;
 
-use std::process::Command;
+mod common;
 
 use serde_json::json;
 
@@ -62,42 +62,16 @@ async fn main() {
         .iter()
         .map(|s| s["text"].as_str().unwrap().len())
         .sum();
-    println!("bench: machine: {} cores; note of {text_len} bytes of text", num_cpus());
+    println!("bench: machine: {} cores; note of {text_len} bytes of text", common::num_cpus());
     let url = format!("{}/graphql", platform.gateway().address);
     // As many reads as the connections can make (closed loop), then the target's 2,000 reads
     // a second offered over 64 connections (hey's `-q`: 32 a second for each connection),
     // where the latency is that of a platform serving the target rate rather than of a queue
     // of 64 requests waiting for two cores.
     for (connections, per_connection) in [(1, None), (64, None), (64, Some(32))] {
-        let mut hey = Command::new("hey");
-        hey.args(["-z", DURATION, "-c", &connections.to_string(), "-m", "POST", "-T", "application/json"]);
-        if let Some(rate) = per_connection {
-            hey.args(["-q", &rate.to_string()]);
-        }
-        hey.args(["-H", &format!("Authorization: Bearer {}", clinician.token), "-d", &query, &url]);
-        let output = hey.output().expect("hey runs (infra/bench/load installs it)");
         let offered = per_connection
             .map_or_else(|| "as fast as they can".to_owned(), |r| format!("{} offered/s", r * connections));
-        println!("  {connections:2} connections, {offered}: {}", summary(&String::from_utf8_lossy(&output.stdout)));
+        let figures = common::hey(&url, (&clinician.token, &query), DURATION, (connections, per_connection));
+        println!("  {connections:2} connections, {offered}: {figures}");
     }
-}
-
-fn num_cpus() -> usize {
-    std::thread::available_parallelism().map_or(1, usize::from)
-}
-
-/// hey's report as one line: throughput, p50, p99 and the status codes seen.
-fn summary(report: &str) -> String {
-    let field = |prefix: &str| {
-        report.lines().find_map(|line| line.trim().strip_prefix(prefix)).and_then(|rest| rest.split_whitespace().next())
-    };
-    let ms = |value: Option<&str>| value.and_then(|v| v.parse::<f64>().ok()).map_or(f64::NAN, |s| s * 1000.0);
-    let codes: Vec<&str> = report.lines().filter(|l| l.trim_start().starts_with('[')).map(str::trim).collect();
-    format!(
-        "{} req/s   p50 {:.2} ms   p99 {:.2} ms   status {}",
-        field("Requests/sec:").unwrap_or("?"),
-        ms(field("50% in")),
-        ms(field("99% in")),
-        codes.join(", ")
-    )
 }
