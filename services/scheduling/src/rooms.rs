@@ -59,7 +59,7 @@ pub async fn set_recording(
     if who != Participant::Clinician {
         return Err(refuse(state, caller, (action, client), Error::Forbidden).await);
     }
-    // Stopping never waits on consent: without its answer, "consented" is false.
+    // Stopping never depends on consent: without its answer, "consented" is false.
     let consented = match (on, state.consent.readiness(caller.token, (tenant, client)).await) {
         (_, Ok(readiness)) if readiness.recording_consented => true,
         (true, Ok(_)) => return Err(Error::RecordingNotConsented),
