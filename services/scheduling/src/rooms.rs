@@ -32,7 +32,9 @@ pub async fn read(state: &AppState, caller: &Caller<'_>, (tenant, id): (TenantId
     let (client, _) = participant(state, caller, (tenant, id), ROOM_READ).await?;
     let consented = state.consent.readiness(caller.token, (tenant, client)).await?.recording_consented;
     let tx = TenantTx::begin(&state.db, tenant).await?;
-    let mut row = appointments::get(&tx, id, true).await?.ok_or(Error::NotFound)?;
+    // Locked only when this read may have to stop a recording: reads by the two
+    // participants do not queue behind each other.
+    let mut row = appointments::get(&tx, id, !consented).await?.ok_or(Error::NotFound)?;
     if row.recording && !consented {
         row = appointments::set_recording(&tx, id, false, me).await?;
         record(&*tx, &stopped(caller, (tenant, &row), "consent_withdrawn")).await?;
