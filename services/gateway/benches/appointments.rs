@@ -59,7 +59,7 @@ async fn main() {
         pairs.push((clinician, client));
     }
     let first_hour = Utc::now().duration_trunc(chrono::Duration::hours(1)).unwrap() + chrono::Duration::days(1);
-    println!("bench: machine: {} cores; {} required documents signed", common::num_cpus(), 2);
+    println!("bench: machine: {} cores; 2 required documents signed", common::num_cpus());
 
     // Bookings, one after another: one pair, consecutive hours.
     let (clinician, client) = &pairs[0];

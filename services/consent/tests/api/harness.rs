@@ -278,14 +278,20 @@ impl Platform {
 
     /// The `details` of every successful event of `tenant` with `action`, oldest first.
     pub async fn details(&self, tenant: TenantId, action: &str) -> Vec<Value> {
-        let sql = "select details from audit.events where tenant_id = $1 and action = $2 and outcome = 'success' \
-                   order by occurred_at, id";
-        query(&self.consent_admin, sql, vec![Uuid::from(tenant).into(), action.into()])
-            .await
-            .iter()
-            .map(|row| row.try_get("", "details").unwrap())
-            .collect()
+        details_in(&self.consent_admin, tenant, action).await
     }
+}
+
+/// The `details` of every successful event of `tenant` with `action` in the database `db`
+/// (a superuser connection), oldest first.
+pub async fn details_in(db: &DatabaseConnection, tenant: TenantId, action: &str) -> Vec<Value> {
+    let sql = "select details from audit.events where tenant_id = $1 and action = $2 and outcome = 'success' \
+               order by occurred_at, id";
+    query(db, sql, vec![Uuid::from(tenant).into(), action.into()])
+        .await
+        .iter()
+        .map(|row| row.try_get("", "details").unwrap())
+        .collect()
 }
 
 /// The `error.code` of an error body.

@@ -13,7 +13,7 @@ use tp_scheduling_api::paths;
 use tp_testkit::app::{TestApp, spawn_app_with};
 use uuid::Uuid;
 
-pub use crate::consent_harness::{Person, Practice, code, query};
+pub use crate::consent_harness::{Person, Practice, code, details_in, query};
 
 pub struct Platform {
     pub inner: crate::consent_harness::Platform,
@@ -177,12 +177,6 @@ impl Platform {
 
     /// The `details` of `tenant`'s successful events with `action`, oldest first.
     pub async fn details(&self, tenant: TenantId, action: &str) -> Vec<Value> {
-        let sql = "select details from audit.events where tenant_id = $1 and action = $2 and outcome = 'success' \
-                   order by occurred_at, id";
-        query(&self.admin, sql, vec![Uuid::from(tenant).into(), action.into()])
-            .await
-            .iter()
-            .map(|r| r.try_get("", "details").unwrap())
-            .collect()
+        details_in(&self.admin, tenant, action).await
     }
 }
